@@ -1,0 +1,2 @@
+//! newsidx (work in progress).
+pub mod article;
