@@ -1,0 +1,2 @@
+//! Ranking-quality evaluation (work in progress).
+pub mod metrics;

@@ -1,0 +1,1 @@
+//! Reading stored articles back (work in progress).

@@ -1,0 +1,1 @@
+//! Index statistics (work in progress).

@@ -1,0 +1,186 @@
+//! Finding the article files of an archive folder.
+//!
+//! Every `*.txt` file below the root is an article file, whatever its name;
+//! hidden files and folders (a leading `.`) are skipped, symbolic links are
+//! followed and link loops reported. Nothing here reads file contents: the
+//! walk yields paths with their size and modification time, which is all the
+//! incremental indexer needs to decide what to read.
+
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use walkdir::WalkDir;
+
+/// One article file found by the walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEntry {
+    /// The path to open.
+    pub abs: PathBuf,
+    /// The path relative to the root, `/`-separated (lossily decoded when the
+    /// name is not UTF-8).
+    pub rel: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch (0 if unknown).
+    pub mtime_ns: i64,
+}
+
+/// Something the walk could not look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkProblem {
+    /// The path relative to the root (or the absolute path if outside it).
+    pub rel: String,
+    /// What went wrong.
+    pub detail: String,
+    /// Whether the entry vanished while the walk ran.
+    pub vanished: bool,
+}
+
+/// Everything the walk found, in path order.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// Article files.
+    pub files: Vec<FileEntry>,
+    /// Entries that could not be examined.
+    pub problems: Vec<WalkProblem>,
+}
+
+/// Whether a file name is that of an article file (`*.txt`, any case).
+pub fn is_article_name(name: &str) -> bool {
+    name.len() > 4
+        && name
+            .get(name.len() - 4..)
+            .is_some_and(|ext| ext.eq_ignore_ascii_case(".txt"))
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().first() == Some(&b'.')
+}
+
+/// Walks `root`, which must be a folder.
+pub fn walk(root: &Path) -> Walk {
+    let mut out = Walk::default();
+    let entries = WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in entries {
+        match entry {
+            Ok(entry) => {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let name = entry.file_name().to_string_lossy();
+                if !is_article_name(&name) {
+                    continue;
+                }
+                let rel = relative(root, entry.path());
+                match entry.metadata() {
+                    Ok(meta) => out.files.push(FileEntry {
+                        abs: entry.path().to_path_buf(),
+                        rel,
+                        size: meta.len(),
+                        mtime_ns: mtime_ns(&meta),
+                    }),
+                    Err(e) => out.problems.push(WalkProblem {
+                        rel,
+                        vanished: e
+                            .io_error()
+                            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound),
+                        detail: format!("cannot read metadata: {e}"),
+                    }),
+                }
+            }
+            Err(e) => {
+                let rel = e.path().map_or_else(String::new, |p| relative(root, p));
+                let detail = if e.loop_ancestor().is_some() {
+                    "symbolic link loop: not followed".to_string()
+                } else {
+                    match e.io_error() {
+                        Some(io) => format!("cannot list or open: {io}"),
+                        None => e.to_string(),
+                    }
+                };
+                let vanished = e
+                    .io_error()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound);
+                out.problems.push(WalkProblem {
+                    rel,
+                    detail,
+                    vanished,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Modification time in nanoseconds since the Unix epoch, 0 when unknown.
+pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .and_then(|d| i64::try_from(d.as_nanos()).ok())
+        .unwrap_or(0)
+}
+
+/// `path` relative to `root`, `/`-separated.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn finds_txt_files_and_skips_hidden_ones() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::create_dir_all(root.join("a/b")).expect("mkdir");
+        fs::create_dir_all(root.join(".hidden")).expect("mkdir");
+        fs::write(root.join("a/b/one.txt"), "x").expect("write");
+        fs::write(root.join("a/TWO.TXT"), "x").expect("write");
+        fs::write(root.join("a/notes.md"), "x").expect("write");
+        fs::write(root.join(".secret.txt"), "x").expect("write");
+        fs::write(root.join(".hidden/three.txt"), "x").expect("write");
+        fs::create_dir_all(root.join("folder.txt")).expect("mkdir");
+        let walk = walk(root);
+        let rels: Vec<&str> = walk.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, vec!["a/TWO.TXT", "a/b/one.txt"]);
+        assert!(walk.problems.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_reported_not_followed_forever() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::create_dir_all(root.join("a")).expect("mkdir");
+        fs::write(root.join("a/x.txt"), "x").expect("write");
+        std::os::unix::fs::symlink(root.join("a"), root.join("a/loop")).expect("symlink");
+        let walk = walk(root);
+        assert_eq!(walk.files.len(), 1);
+        assert_eq!(walk.problems.len(), 1);
+        assert!(
+            walk.problems[0].detail.contains("loop"),
+            "{:?}",
+            walk.problems
+        );
+    }
+
+    #[test]
+    fn article_names() {
+        assert!(is_article_name("000_0649edb95e3e8da2.txt"));
+        assert!(is_article_name("x.TxT"));
+        assert!(!is_article_name(".txt"));
+        assert!(!is_article_name("a.txt.gz"));
+    }
+}
