@@ -7,8 +7,11 @@ pub mod eval;
 pub mod indexer;
 pub mod query;
 pub mod schema;
+pub mod search;
 pub mod show;
+pub mod snippet;
 pub mod stats;
+pub mod tally;
 pub mod walk;
 
 pub use archive::Archive;

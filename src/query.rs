@@ -1,9 +1,95 @@
-//! Query language (work in progress).
+//! The query language: from the text a person types to a tantivy query.
+//!
+//! newsidx parses queries itself rather than with tantivy's `QueryParser`,
+//! for three reasons: errors must say where the query is wrong (column and
+//! what was expected), `bank*` prefixes must work (tantivy's parser has no
+//! term wildcard), and words must be searched in several fields with
+//! per-field boosts.
+//!
+//! # Syntax
+//!
+//! | form | meaning |
+//! |---|---|
+//! | `storm surge` | both words (all words are required by default; `--any` makes them alternatives) |
+//! | `"flood insurance"` | the exact phrase |
+//! | `"insurance flood"~3` | the words within 3 position moves of each other |
+//! | `bank*` | any word that starts with `bank` |
+//! | `merger OR acquisition` | either; `AND` binds tighter than `OR` |
+//! | `storm NOT insurance`, `storm -insurance` | excludes articles that match |
+//! | `+storm surge` | `storm` is required (useful with `--any`) |
+//! | `(merger OR takeover) bank` | grouping |
+//! | `headline:storm`, `body:"sea wall"`, `comments:(refund OR scam)` | one field; also `source:` |
+//! | `storm^2` | weighs a word, phrase or group |
+//! | `*` | every article (for filters, facets and timelines) |
+//!
+//! Words are analyzed like the text they are matched against: lowercased,
+//! folded to ASCII and stemmed, so `Banks` finds `banking`. A word of
+//! several tokens (`U.S.`, `e-mail`) is searched as a phrase. A prefix is
+//! matched, unstemmed, against the indexed terms, and also against its own
+//! stem (`happy*` finds `happiness`); it expands to at most
+//! [`MAX_PREFIX_TERMS`] terms, the most frequent first.
 
-/// A malformed query.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
+mod build;
+mod parse;
+
+pub use build::{FieldWeights, QueryBuilder, SearchIn};
+pub use parse::{Ast, Modifier, Node, parse, positive};
+
+/// Most terms a prefix expands to.
+pub const MAX_PREFIX_TERMS: usize = 64;
+
+/// A malformed query or filter, with the place it went wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.render())]
 pub struct QueryError {
-    /// What is wrong.
+    /// The query (or filter value) as given.
+    pub input: String,
+    /// 1-based column (in characters) of the problem, when there is one.
+    pub column: Option<usize>,
+    /// What is wrong and what was expected.
     pub message: String,
 }
+
+impl QueryError {
+    /// An error at byte offset `at` of `input`.
+    pub fn at(input: &str, at: usize, message: impl Into<String>) -> QueryError {
+        let column = input
+            .get(..at.min(input.len()))
+            .map_or(1, |head| head.chars().count() + 1);
+        QueryError {
+            input: input.to_string(),
+            column: Some(column),
+            message: message.into(),
+        }
+    }
+
+    /// An error about a whole value (a filter flag).
+    pub fn value(input: &str, message: impl Into<String>) -> QueryError {
+        QueryError {
+            input: input.to_string(),
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    fn render(&self) -> String {
+        match self.column {
+            Some(column) => {
+                let shown: String = self
+                    .input
+                    .chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect();
+                format!(
+                    "malformed query at column {column}: {}\n  {shown}\n  {}^",
+                    self.message,
+                    " ".repeat(column - 1)
+                )
+            }
+            None => format!("invalid value {:?}: {}", self.input, self.message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
