@@ -112,13 +112,10 @@ impl Article {
     pub fn render(&self) -> String {
         let mut out = String::new();
         let mut body = self.body.iter();
-        match self.date {
-            Some(date) => {
-                out.push_str(&format!(" date {} ", format_date(date)));
-                out.push_str(body.next().map(String::as_str).unwrap_or(""));
-                out.push('\n');
-            }
-            None => {}
+        if let Some(date) = self.date {
+            out.push_str(&format!(" date {} ", format_date(date)));
+            out.push_str(body.next().map(String::as_str).unwrap_or(""));
+            out.push('\n');
         }
         for paragraph in body {
             out.push_str(paragraph);

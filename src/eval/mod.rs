@@ -1,2 +1,164 @@
-//! Ranking-quality evaluation (work in progress).
+//! Ranking quality: run a test collection's queries against an index and
+//! score the ranking with trec_eval's measures ([`metrics`]).
+//!
+//! A test collection is three files: the articles (indexed as usual), the
+//! queries (`qid<TAB>text`, one a line) and the relevance judgments (TREC
+//! qrels). Queries are natural language, so [`Archive::run_queries`] reads
+//! them as plain words joined by OR (see [`plain_words`]), never as query
+//! syntax: "NOT" or a stray quote in a question must not change its meaning.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use newsidx::Archive;
+//! use newsidx::eval::{self, metrics};
+//!
+//! let archive = Archive::open("time-index")?;
+//! let queries = eval::parse_queries(&std::fs::read_to_string("queries.tsv")?)?;
+//! let qrels = metrics::parse_qrels(&std::fs::read_to_string("qrels.txt")?)?;
+//! let run = archive.run_queries(&queries, &eval::EvalOptions::default())?;
+//! let evaluation = metrics::evaluate(&run, &qrels, false);
+//! println!("MAP {:.4}", evaluation.mean.map);
+//! # Ok(())
+//! # }
+//! ```
+
 pub mod metrics;
+
+use crate::archive::Archive;
+use crate::error::Result;
+use crate::query::FieldWeights;
+use crate::search::SearchRequest;
+use metrics::{MetricsError, Run};
+
+/// One query of a test collection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalQuery {
+    /// The query id, as in the qrels.
+    pub id: String,
+    /// The query text, natural language.
+    pub text: String,
+}
+
+/// How the queries are run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EvalOptions {
+    /// Results kept per query (trec_eval reads at most 1000).
+    pub depth: usize,
+    /// Field weights.
+    pub weights: FieldWeights,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions {
+            depth: 1000,
+            weights: FieldWeights::default(),
+        }
+    }
+}
+
+/// Parses a queries file: one query a line, `qid<TAB>text` (blank lines and
+/// lines starting with `#` are skipped).
+pub fn parse_queries(text: &str) -> std::result::Result<Vec<EvalQuery>, MetricsError> {
+    let mut queries = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((id, query)) = line.split_once('\t') else {
+            return Err(MetricsError::Malformed {
+                line: i + 1,
+                what: "expected `qid<TAB>query text`".to_string(),
+            });
+        };
+        let id = id.trim();
+        if id.is_empty() || id.contains(char::is_whitespace) {
+            return Err(MetricsError::Malformed {
+                line: i + 1,
+                what: format!("query id {id:?} is empty or holds white space"),
+            });
+        }
+        queries.push(EvalQuery {
+            id: id.to_string(),
+            text: query.trim().to_string(),
+        });
+    }
+    Ok(queries)
+}
+
+/// A natural-language text as a query of plain words: every run of letters
+/// and digits, lowercased (so `NOT`, `AND` and `OR` are words, not
+/// operators), everything else dropped.
+pub fn plain_words(text: &str) -> String {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Archive {
+    /// Runs each query with OR semantics and returns the ranked ids, best
+    /// first, at most `options.depth` a query.
+    pub fn run_queries(&self, queries: &[EvalQuery], options: &EvalOptions) -> Result<Run> {
+        let mut run = Run::new();
+        for query in queries {
+            let words = plain_words(&query.text);
+            let ranking = if words.is_empty() {
+                Vec::new()
+            } else {
+                let request = SearchRequest::new(words)
+                    .any(true)
+                    .weights(options.weights)
+                    .snippets(false)
+                    .page(options.depth, 0);
+                self.search(&request)?
+                    .hits
+                    .into_iter()
+                    .map(|hit| (hit.id, f64::from(hit.score.unwrap_or(0.0))))
+                    .collect()
+            };
+            run.insert(query.id.clone(), ranking);
+        }
+        Ok(run)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_tab_separated() {
+        let queries = parse_queries("1\tFirst QUERY .\n\n# note\n22\t  second\r\n").unwrap();
+        assert_eq!(
+            queries,
+            [
+                EvalQuery {
+                    id: "1".into(),
+                    text: "First QUERY .".into()
+                },
+                EvalQuery {
+                    id: "22".into(),
+                    text: "second".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_line_without_tab_names_its_number() {
+        let err = parse_queries("1\tok\n2 no tab\n").unwrap_err();
+        assert_eq!(err.to_string(), "line 2: expected `qid<TAB>query text`");
+    }
+
+    #[test]
+    fn plain_words_drop_syntax_and_operators() {
+        assert_eq!(
+            plain_words("VIET NAM'S troops -- NOT \"allies\" (1963)."),
+            "viet nam s troops not allies 1963"
+        );
+        assert_eq!(plain_words("?!"), "");
+    }
+}

@@ -1,1 +1,111 @@
-fn main() {}
+//! The `newsidx` command: a thin clap layer over the `newsidx` library.
+//!
+//! `main` parses the command line, hands it to [`cmd::run`], and turns the
+//! outcome into an exit code (see [`exit`]). Errors are reported here, once,
+//! as `newsidx: <message>: <cause>…`.
+
+mod args;
+mod cmd;
+mod exit;
+mod progress;
+mod term;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::Cli;
+use crate::exit::Exit;
+
+fn main() -> ExitCode {
+    // clap prints its own errors and exits with 2 (0 for --help/--version).
+    let cli = Cli::parse();
+    match cmd::run(cli) {
+        Ok(exit) => exit.into(),
+        Err(err) => report_error(&err).into(),
+    }
+}
+
+/// Prints the error (unless it is a closed pipe) and picks the exit code.
+fn report_error(err: &anyhow::Error) -> Exit {
+    if is_broken_pipe(err) {
+        // The reader went away (`newsidx parse … | head`): that is success,
+        // as it is for other Unix filters.
+        return Exit::Success;
+    }
+    let message = term::escape_controls(&error_message(err)).into_owned();
+    // If stderr is gone too there is nobody left to tell.
+    let _ = writeln!(io::stderr().lock(), "newsidx: {message}");
+    exit_code(err)
+}
+
+/// The exit code of an error: from the library's error kind when a library
+/// error is in the chain, "internal" otherwise.
+fn exit_code(err: &anyhow::Error) -> Exit {
+    err.chain()
+        .find_map(|cause| cause.downcast_ref::<newsidx::Error>())
+        .map_or(Exit::Internal, |e| e.kind().into())
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The error and its causes, joined with `: ` like `{:#}`, except that a
+/// cause whose text the message already shows is not repeated (some errors
+/// print their source in their own message).
+fn error_message(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context;
+
+    #[test]
+    fn the_chain_is_printed_once() {
+        let io = io::Error::new(io::ErrorKind::PermissionDenied, "permission denied");
+        let err = anyhow::Error::new(newsidx::Error::io("/a/b", io)).context("cannot index");
+        assert_eq!(error_message(&err), "cannot index: /a/b: permission denied");
+    }
+
+    #[test]
+    fn causes_are_joined_like_alternate_display() {
+        let err = anyhow::anyhow!("inner").context("middle").context("outer");
+        assert_eq!(error_message(&err), format!("{err:#}"));
+    }
+
+    #[test]
+    fn library_errors_pick_the_exit_code() {
+        let err = anyhow::Error::new(newsidx::Error::IndexNotFound { path: "x".into() });
+        assert_eq!(exit_code(&err), Exit::Index);
+        let err = Err::<(), _>(err).context("stats").unwrap_err();
+        assert_eq!(exit_code(&err).code(), 3);
+        assert_eq!(exit_code(&anyhow::anyhow!("other")), Exit::Internal);
+    }
+
+    #[test]
+    fn broken_pipes_are_recognised_through_context() {
+        let pipe = io::Error::new(io::ErrorKind::BrokenPipe, "pipe");
+        let err = Err::<(), _>(pipe).context("writing").unwrap_err();
+        assert!(is_broken_pipe(&err));
+        assert_eq!(report_error(&err), Exit::Success);
+    }
+}

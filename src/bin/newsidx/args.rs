@@ -1,0 +1,541 @@
+//! The command line, as close to the flags as possible (clap derive).
+//!
+//! Nothing here does any work: each subcommand's arguments are a plain
+//! struct, turned into library options by a small method (`IndexArgs::options`),
+//! and `cmd` runs them. To add a subcommand, add a variant to [`Command`] (see
+//! the marked place), an `XArgs` struct here and a `cmd/x.rs` module.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::builder::TypedValueParser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use newsidx::IndexOptions;
+use newsidx::article::ParseOptions;
+use newsidx::export::ExportOptions;
+use newsidx::indexer::{DEFAULT_MEMORY_MB, SourceFrom};
+use newsidx::query::{QueryError, SearchIn};
+use newsidx::search::{DateEnd, SearchRequest, SortOrder, parse_date_filter};
+use newsidx::tally::Period;
+
+use crate::exit::EXIT_CODES_HELP;
+
+/// Full-text search for news archives.
+///
+/// Index a folder of article files once, then keep the index up to date by
+/// running `newsidx index` again: only new and changed files are read.
+#[derive(Debug, Parser)]
+#[command(name = "newsidx", version, after_help = EXIT_CODES_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse article files and print them as JSON Lines (one object per file).
+    ///
+    /// Each line is either an article
+    /// `{"path","id","date","source","headline","body","notice","comments","repaired"}`
+    /// or a file that holds none, `{"path","skipped","detail"}` with `skipped`
+    /// one of empty, binary, too_large, unreadable. Nothing is indexed.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Parse(ParseArgs),
+    /// Index an archive folder: add new files, re-index changed ones, drop
+    /// removed ones.
+    ///
+    /// Creates the index if it does not exist. The summary goes to standard
+    /// output; progress (on a terminal) to standard error. Ctrl-C stops early
+    /// and commits the work done so far.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Index(IndexArgs),
+    /// Show what an index holds: documents, sources, dates, comments, size.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Stats(StatsArgs),
+    /// Show one article from the index, by id (file stem) or path.
+    ///
+    /// Several articles can share an id (in different folders): all are shown.
+    /// With --json the output is always a JSON array of articles.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Show(ShowArgs),
+    /// Search the index.
+    ///
+    /// All words are required unless --any is given. Query language: words;
+    /// "exact phrases"; "phrase with slop"~3; AND, OR, NOT, +word, -word and
+    /// parentheses; headline:, body:, comments: and source: before a word or
+    /// phrase; prefixes such as bank*; word^2 to boost. Exits 1 when nothing
+    /// matches, as grep does.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Search(SearchArgs),
+    /// Score the ranking on a test collection (queries and relevance
+    /// judgments): MAP, nDCG@10, P@10, MRR and Recall@100, as trec_eval
+    /// computes them.
+    ///
+    /// Each query is run as plain words joined by OR (natural language, not
+    /// query syntax).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Eval(EvalArgs),
+    /// Export the archive as NDJSON for Quickwit, one article a line.
+    ///
+    /// From an archive folder (DIR, no index needed: files are read as
+    /// `index` reads them) or from an index (--index, or the default index
+    /// when DIR is not given). Lines go to standard output, or to --out;
+    /// the report goes to standard error. schema/quickwit-index.yaml is the
+    /// matching Quickwit index config; docs/scale-out.md says how to use it.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Export(ExportArgs),
+}
+
+/// The index folder (shared by every subcommand that uses an index).
+#[derive(Debug, Clone, Args)]
+pub struct IndexPath {
+    /// Index folder [default: $NEWSIDX_INDEX, else ./.newsidx].
+    #[arg(long, value_name = "PATH")]
+    pub index: Option<PathBuf>,
+}
+
+impl IndexPath {
+    /// The folder given, or the default.
+    pub fn path(&self) -> PathBuf {
+        self.index
+            .clone()
+            .unwrap_or_else(newsidx::archive::default_index_path)
+    }
+}
+
+/// The output format switch.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct JsonFlag {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `newsidx parse`.
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// Article files to parse (not folders).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Skip files larger than this (suffixes K, M, G: powers of 1024).
+    #[arg(long, value_name = "BYTES", value_parser = parse_size, default_value = "64M")]
+    pub max_file_size: u64,
+}
+
+impl ParseArgs {
+    /// The parser options.
+    pub fn options(&self) -> ParseOptions {
+        ParseOptions {
+            max_file_size: self.max_file_size,
+        }
+    }
+}
+
+/// Where sources come from (`--source-from`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourceFromArg {
+    /// The holder named in the copyright line.
+    Copyright,
+    /// The top-level folder under the archive root (one publisher per folder).
+    Folder,
+}
+
+impl From<SourceFromArg> for SourceFrom {
+    fn from(arg: SourceFromArg) -> SourceFrom {
+        match arg {
+            SourceFromArg::Copyright => SourceFrom::Copyright,
+            SourceFromArg::Folder => SourceFrom::Folder,
+        }
+    }
+}
+
+/// Arguments of `newsidx index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// The archive folder: every *.txt file below it is an article (hidden
+    /// files and folders are skipped).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub index: IndexPath,
+    /// Memory budget of the index writer, in megabytes.
+    #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_MB,
+          value_parser = clap::value_parser!(u64).range(1..=1_000_000).map(|v| v as usize))]
+    pub memory: usize,
+    /// Indexing threads [default: 0, all cores].
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    pub threads: usize,
+    /// Where an article's source (publisher) comes from.
+    #[arg(long, value_enum, value_name = "FROM", default_value_t = SourceFromArg::Copyright)]
+    pub source_from: SourceFromArg,
+    /// Skip files larger than this (suffixes K, M, G: powers of 1024).
+    #[arg(long, value_name = "BYTES", value_parser = parse_size, default_value = "64M")]
+    pub max_file_size: u64,
+    /// Commit at least every SECS seconds during a long run, so an
+    /// interrupted run loses little (0: commit once, at the end).
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub commit_every: u64,
+    /// Drop every document first and index the whole archive afresh (also
+    /// replaces an index built from another archive folder).
+    #[arg(long)]
+    pub rebuild: bool,
+    #[command(flatten)]
+    pub json: JsonFlag,
+    /// Also list every file that was not indexed, with the reason.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+impl IndexArgs {
+    /// The library options (without the progress callback and cancel flag,
+    /// which the command adds).
+    pub fn options(&self) -> IndexOptions {
+        IndexOptions {
+            memory_mb: self.memory,
+            threads: self.threads,
+            source_from: self.source_from.into(),
+            parse: ParseOptions {
+                max_file_size: self.max_file_size,
+            },
+            rebuild: self.rebuild,
+            commit_every: (self.commit_every > 0).then(|| Duration::from_secs(self.commit_every)),
+            ..IndexOptions::default()
+        }
+    }
+}
+
+/// Arguments of `newsidx stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub index: IndexPath,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+/// Arguments of `newsidx show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The article's id (file stem, e.g. 000_0649edb95e3e8da2) or its path
+    /// relative to the archive folder.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    #[command(flatten)]
+    pub index: IndexPath,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+/// Arguments of `newsidx export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Export this archive folder rather than an index.
+    #[arg(value_name = "DIR", conflicts_with = "index")]
+    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexPath,
+    /// Write the lines to FILE (created or replaced) [default: standard
+    /// output].
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Where an article's source comes from, as for `index` (with DIR)
+    /// [default: copyright].
+    #[arg(long, value_enum, value_name = "FROM", requires = "dir")]
+    pub source_from: Option<SourceFromArg>,
+    /// Skip files larger than this, as for `index` (with DIR) [default:
+    /// 64M].
+    #[arg(long, value_name = "BYTES", value_parser = parse_size, requires = "dir")]
+    pub max_file_size: Option<u64>,
+    /// Parsing threads (with DIR) [default: 0, all cores].
+    #[arg(long, value_name = "N", requires = "dir")]
+    pub threads: Option<usize>,
+    /// Also list every file that was not exported, with the reason.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+impl ExportArgs {
+    /// The library options of an export from a folder.
+    pub fn options(&self) -> ExportOptions {
+        let defaults = ParseOptions::default();
+        ExportOptions {
+            source_from: self.source_from.map_or(SourceFrom::Copyright, Into::into),
+            parse: ParseOptions {
+                max_file_size: self.max_file_size.unwrap_or(defaults.max_file_size),
+            },
+            threads: self.threads.unwrap_or(0),
+        }
+    }
+}
+
+/// Where unqualified words are searched (`--in`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InArg {
+    /// Headline and body.
+    Body,
+    /// Reader comments.
+    Comments,
+    /// Headline, body and comments.
+    All,
+}
+
+impl From<InArg> for SearchIn {
+    fn from(arg: InArg) -> SearchIn {
+        match arg {
+            InArg::Body => SearchIn::Body,
+            InArg::Comments => SearchIn::Comments,
+            InArg::All => SearchIn::All,
+        }
+    }
+}
+
+/// Result order (`--sort`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// Best match first (BM25).
+    Relevance,
+    /// Newest first (undated articles last).
+    Newest,
+    /// Oldest first (undated articles last).
+    Oldest,
+}
+
+impl From<SortArg> for SortOrder {
+    fn from(arg: SortArg) -> SortOrder {
+        match arg {
+            SortArg::Relevance => SortOrder::Relevance,
+            SortArg::Newest => SortOrder::Newest,
+            SortArg::Oldest => SortOrder::Oldest,
+        }
+    }
+}
+
+/// A facet (`--facets`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FacetArg {
+    /// Matching articles per source.
+    Source,
+    /// Matching articles per year.
+    Year,
+}
+
+/// A timeline period (`--timeline`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PeriodArg {
+    /// Calendar years.
+    Year,
+    /// Calendar months.
+    Month,
+}
+
+impl From<PeriodArg> for Period {
+    fn from(arg: PeriodArg) -> Period {
+        match arg {
+            PeriodArg::Year => Period::Year,
+            PeriodArg::Month => Period::Month,
+        }
+    }
+}
+
+/// When to highlight with terminal colours (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// When standard output is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always (even when NO_COLOR is set).
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Arguments of `newsidx search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query (several arguments are joined with spaces).
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub index: IndexPath,
+    /// Match any word instead of all of them.
+    #[arg(long)]
+    pub any: bool,
+    /// Only articles dated on or after this day (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only articles dated on or before this day (YYYY, YYYY-MM or
+    /// YYYY-MM-DD; a year or month includes all of it).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only articles of this source (exact name, any case; repeat for several).
+    #[arg(long, value_name = "NAME")]
+    pub source: Vec<String>,
+    /// Where unqualified words are searched.
+    #[arg(long = "in", value_enum, value_name = "WHERE", default_value_t = InArg::All)]
+    pub search_in: InArg,
+    /// Result order.
+    #[arg(long, value_enum, value_name = "ORDER", default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
+    /// Hits to show.
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Hits to skip (for the next pages).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+    /// Count matching articles per source and/or year (comma-separated).
+    #[arg(long, value_enum, value_name = "FACETS", value_delimiter = ',')]
+    pub facets: Vec<FacetArg>,
+    /// Count matching articles per year or month, as a bar chart.
+    #[arg(long, value_enum, value_name = "PERIOD")]
+    pub timeline: Option<PeriodArg>,
+    /// Highlight matched terms in bold.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+impl SearchArgs {
+    /// The library request; a malformed date is a query error (usage).
+    pub fn request(&self) -> Result<SearchRequest, QueryError> {
+        let from = self
+            .from
+            .as_deref()
+            .map(|d| parse_date_filter(d, DateEnd::Start))
+            .transpose()?;
+        let to = self
+            .to
+            .as_deref()
+            .map(|d| parse_date_filter(d, DateEnd::End))
+            .transpose()?;
+        let mut request = SearchRequest::new(self.query.join(" "))
+            .dates(from, to)
+            .search_in(self.search_in.into())
+            .any(self.any)
+            .sort(self.sort.into())
+            .page(self.limit, self.offset)
+            .facets(
+                self.facets.contains(&FacetArg::Source),
+                self.facets.contains(&FacetArg::Year),
+            )
+            .timeline(self.timeline.map(Period::from));
+        for source in &self.source {
+            request = request.source(source);
+        }
+        Ok(request)
+    }
+}
+
+/// Arguments of `newsidx eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The queries: one a line, `qid<TAB>text`.
+    #[arg(long, value_name = "FILE")]
+    pub queries: PathBuf,
+    /// The relevance judgments, TREC qrels format (`qid iter docid rel`).
+    #[arg(long, value_name = "FILE")]
+    pub qrels: PathBuf,
+    #[command(flatten)]
+    pub index: IndexPath,
+    /// Also write the ranking as a TREC run file (for trec_eval).
+    #[arg(long, value_name = "FILE")]
+    pub run: Option<PathBuf>,
+    /// Results kept per query.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub depth: usize,
+    /// Also print each query's figures.
+    #[arg(long, short)]
+    pub verbose: bool,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+/// Parses a byte size: a number with an optional suffix K, M, G or T
+/// (powers of 1024; `KB`, `KiB`, `MB`… and any case are accepted too).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, suffix) = text.split_at(digits);
+    let number: u64 = number.parse().map_err(|_| {
+        format!("{text:?} is not a size: expected a number such as 512K, 64M or 1G")
+    })?;
+    let shift = match suffix.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        other => return Err(format!("unknown size suffix {other:?}: use K, M, G or T")),
+    };
+    number
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("{text} is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("123"), Ok(123));
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert_eq!(parse_size("512 KiB"), Ok(512 << 10));
+        assert_eq!(parse_size("10b"), Ok(10));
+        assert!(parse_size("").is_err());
+        assert!(parse_size("M").is_err());
+        assert!(parse_size("12X").is_err());
+        assert!(parse_size("-1").is_err());
+        assert!(parse_size("99999999999999999999T").is_err());
+        assert!(parse_size("16777216T").is_err());
+    }
+
+    #[test]
+    fn index_options_follow_the_flags() {
+        let cli = Cli::try_parse_from([
+            "newsidx",
+            "index",
+            "archive",
+            "--memory",
+            "100",
+            "--threads",
+            "3",
+            "--source-from",
+            "folder",
+            "--max-file-size",
+            "1K",
+            "--rebuild",
+        ])
+        .unwrap();
+        let Command::Index(args) = cli.command else {
+            panic!("not index");
+        };
+        let options = args.options();
+        assert_eq!((options.memory_mb, options.threads), (100, 3));
+        assert_eq!(options.source_from, SourceFrom::Folder);
+        assert_eq!(options.parse.max_file_size, 1024);
+        assert!(options.rebuild);
+    }
+
+    #[test]
+    fn defaults_match_the_library() {
+        let cli = Cli::try_parse_from(["newsidx", "index", "a"]).unwrap();
+        let Command::Index(args) = cli.command else {
+            panic!("not index");
+        };
+        let (ours, lib) = (args.options(), IndexOptions::default());
+        assert_eq!(ours.memory_mb, lib.memory_mb);
+        assert_eq!(ours.parse, lib.parse);
+        assert_eq!(ours.source_from, lib.source_from);
+    }
+}

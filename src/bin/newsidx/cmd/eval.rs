@@ -1,0 +1,83 @@
+//! `newsidx eval`: ranking quality on a test collection.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use anyhow::Context;
+use newsidx::Archive;
+use newsidx::eval::metrics::{self, Evaluation};
+use newsidx::eval::{self as evaluation, EvalOptions};
+
+use super::Out;
+use crate::args::EvalArgs;
+use crate::exit::Exit;
+
+pub(crate) fn run(args: &EvalArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
+    let queries = evaluation::parse_queries(&read(&args.queries)?)
+        .with_context(|| format!("{}: not a queries file", args.queries.display()))?;
+    let qrels = metrics::parse_qrels(&read(&args.qrels)?)
+        .with_context(|| format!("{}: not a TREC qrels file", args.qrels.display()))?;
+    let archive = Archive::open(args.index.path())?;
+    let options = EvalOptions {
+        depth: args.depth,
+        ..EvalOptions::default()
+    };
+    let run = archive.run_queries(&queries, &options)?;
+    if let Some(path) = &args.run {
+        let file = File::create(path)
+            .with_context(|| format!("cannot create the run file {}", path.display()))?;
+        let mut file = BufWriter::new(file);
+        metrics::write_run(&mut file, &run, "newsidx")
+            .and_then(|()| file.flush())
+            .with_context(|| format!("cannot write the run file {}", path.display()))?;
+    }
+    let result = metrics::evaluate(&run, &qrels, true);
+    if args.json.json {
+        serde_json::to_writer_pretty(&mut out.w, &result).context("cannot encode JSON")?;
+        writeln!(out.w)?;
+    } else {
+        write_table(&result, args.verbose, &mut out.w)?;
+    }
+    Ok(Exit::Success)
+}
+
+fn read(path: &Path) -> anyhow::Result<String> {
+    fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn write_table(e: &Evaluation, verbose: bool, w: &mut impl Write) -> anyhow::Result<()> {
+    writeln!(
+        w,
+        "{:<8} {:>7} {:>8} {:>7} {:>7} {:>7} {:>5} {:>5}",
+        "query", "AP", "nDCG@10", "P@10", "RR", "R@100", "rel", "ret"
+    )?;
+    if verbose {
+        for q in &e.per_query {
+            writeln!(
+                w,
+                "{:<8} {:>7.4} {:>8.4} {:>7.4} {:>7.4} {:>7.4} {:>5} {:>5}",
+                q.query,
+                q.ap,
+                q.ndcg_at_10,
+                q.p_at_10,
+                q.rr,
+                q.recall_at_100,
+                q.relevant,
+                q.retrieved
+            )?;
+        }
+    }
+    let m = &e.mean;
+    writeln!(
+        w,
+        "{:<8} {:>7.4} {:>8.4} {:>7.4} {:>7.4} {:>7.4}",
+        "mean", m.map, m.ndcg_at_10, m.p_at_10, m.mrr, m.recall_at_100
+    )?;
+    writeln!(
+        w,
+        "{} queries judged (MAP = mean AP, MRR = mean RR)",
+        e.queries
+    )?;
+    Ok(())
+}

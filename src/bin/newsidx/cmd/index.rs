@@ -1,0 +1,103 @@
+//! `newsidx index DIR`: index an archive folder and print the report.
+
+use std::io::Write;
+
+use anyhow::Context;
+use newsidx::{Archive, IndexReport};
+
+use super::{Out, human_bytes};
+use crate::args::IndexArgs;
+use crate::exit::Exit;
+use crate::progress;
+use crate::term::maybe_escape;
+
+pub(crate) fn run(args: &IndexArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
+    let index_path = args.index.path();
+    let archive = Archive::open_or_create(&index_path)?;
+    let bar = progress::bar();
+    let mut options = args.options();
+    options.progress = Some(progress::callback(bar.clone()));
+    options.cancel = Some(progress::cancel_on_ctrl_c(bar.clone()));
+    let result = archive.index_dir(&args.dir, &options);
+    bar.finish_and_clear();
+    let report = result?;
+    if args.json.json {
+        serde_json::to_writer_pretty(&mut out.w, &report).context("cannot encode JSON")?;
+        writeln!(out.w)?;
+    } else {
+        write_report(&report, args.verbose, out)?;
+    }
+    if report.interrupted {
+        out.w.flush()?;
+        eprintln!(
+            "newsidx: interrupted: the work done so far is committed; run the same command again to finish ({} files left)",
+            report.not_processed
+        );
+        return Ok(Exit::Interrupted);
+    }
+    let unreadable = report.skipped.get("unreadable").copied().unwrap_or(0);
+    Ok(Exit::complete_if(unreadable == 0))
+}
+
+/// The report for people.
+fn write_report(r: &IndexReport, verbose: bool, out: &mut Out<impl Write>) -> anyhow::Result<()> {
+    let w = &mut out.w;
+    writeln!(
+        w,
+        "indexed {} into {}",
+        r.archive.display(),
+        r.index.display()
+    )?;
+    writeln!(w, "  files seen   {:>9}", r.files_seen)?;
+    writeln!(w, "  added        {:>9}", r.added)?;
+    writeln!(w, "  updated      {:>9}", r.updated)?;
+    writeln!(w, "  unchanged    {:>9}", r.unchanged)?;
+    writeln!(w, "  deleted      {:>9}", r.deleted)?;
+    let skipped: Vec<String> = r
+        .skipped
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(reason, n)| format!("{n} {reason}"))
+        .collect();
+    if skipped.is_empty() {
+        writeln!(w, "  skipped      {:>9}", 0)?;
+    } else {
+        writeln!(
+            w,
+            "  skipped      {:>9}  ({})",
+            r.skipped_total(),
+            skipped.join(", ")
+        )?;
+    }
+    if r.not_processed > 0 {
+        writeln!(w, "  left for next run {:>4}", r.not_processed)?;
+    }
+    writeln!(w, "  undated      {:>9}", r.undated)?;
+    writeln!(w, "  repaired     {:>9}", r.repaired)?;
+    writeln!(
+        w,
+        "  read         {:>9}  in {:.2} s, {:.1} MB/s",
+        human_bytes(r.bytes_read),
+        r.seconds,
+        r.mb_per_s
+    )?;
+    writeln!(
+        w,
+        "  documents    {:>9}  ({} commits)",
+        r.documents, r.commits
+    )?;
+    if verbose {
+        for file in &r.skipped_files {
+            writeln!(
+                w,
+                "  skipped {}: {} ({})",
+                maybe_escape(&file.path, out.terminal),
+                file.reason,
+                maybe_escape(&file.detail, out.terminal)
+            )?;
+        }
+    } else if !r.skipped_files.is_empty() {
+        writeln!(w, "  (--verbose lists the skipped files)")?;
+    }
+    Ok(())
+}
