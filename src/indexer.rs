@@ -238,7 +238,7 @@ impl Archive {
     /// [`IndexReport`], never fatal.
     pub fn index_dir(&self, dir: impl AsRef<Path>, options: &IndexOptions) -> Result<IndexReport> {
         let started = Instant::now();
-        let root = check_archive_dir(dir.as_ref(), self.path())?;
+        let root = check_locations(dir.as_ref(), self.path())?;
         let mut writer = self.open_writer(options)?;
         let record = self.record()?;
         let known = if options.rebuild {
@@ -552,7 +552,7 @@ fn skipped(file: &FileEntry, skip: Skip) -> SkippedFile {
 
 /// Reads a file, refusing oversized ones before reading them. The flag says
 /// whether the file vanished.
-fn read_file(file: &FileEntry, options: &ParseOptions) -> Result<Vec<u8>, (Skip, bool)> {
+pub(crate) fn read_file(file: &FileEntry, options: &ParseOptions) -> Result<Vec<u8>, (Skip, bool)> {
     let unreadable = |e: std::io::Error| {
         let vanished = e.kind() == std::io::ErrorKind::NotFound;
         let what = if vanished {
@@ -586,7 +586,7 @@ fn read_file(file: &FileEntry, options: &ParseOptions) -> Result<Vec<u8>, (Skip,
 }
 
 /// The first folder of a relative path, if the file is not at the root.
-fn top_folder(rel: &str) -> Option<&str> {
+pub(crate) fn top_folder(rel: &str) -> Option<&str> {
     rel.split_once('/').map(|(top, _)| top)
 }
 
@@ -649,8 +649,13 @@ fn thread_pool(options: &IndexOptions) -> Result<rayon::ThreadPool> {
         .map_err(|e| Error::Tantivy(tantivy::TantivyError::SystemError(e.to_string())))
 }
 
-/// Checks the archive folder and returns its canonical path.
-fn check_archive_dir(dir: &Path, index: &Path) -> Result<PathBuf> {
+/// Checks that `dir` is an archive folder and that the index folder `index`
+/// (which need not exist yet) lies outside it; returns the archive's
+/// canonical path.
+///
+/// [`Archive::index_dir`] checks this itself; a program that creates the
+/// index on demand calls it first, so that a refused run writes nothing.
+pub fn check_locations(dir: &Path, index: &Path) -> Result<PathBuf> {
     let archive_error = |detail: String| Error::Archive {
         path: dir.to_path_buf(),
         detail,
@@ -661,7 +666,7 @@ fn check_archive_dir(dir: &Path, index: &Path) -> Result<PathBuf> {
     if !root.is_dir() {
         return Err(archive_error("it is not a folder".into()));
     }
-    let index = index.canonicalize().map_err(|e| Error::io(index, e))?;
+    let index = resolve(index).map_err(|e| Error::io(index, e))?;
     if index.starts_with(&root) {
         return Err(Error::IndexInsideArchive {
             index,
@@ -669,6 +674,30 @@ fn check_archive_dir(dir: &Path, index: &Path) -> Result<PathBuf> {
         });
     }
     Ok(root)
+}
+
+/// `path` made absolute with symbolic links resolved, as far as it exists:
+/// the missing tail is appended to the canonical form of its nearest
+/// existing ancestor.
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        match existing.canonicalize() {
+            Ok(mut found) => {
+                found.extend(missing.iter().rev());
+                return Ok(found);
+            }
+            Err(e) => match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    missing.push(name.to_owned());
+                    existing = parent;
+                }
+                _ => return Err(e),
+            },
+        }
+    }
 }
 
 fn check_same_archive(index: &Path, record: &IndexRecord, root: &Path) -> Result<()> {

@@ -18,7 +18,7 @@
 //! | `storm NOT insurance`, `storm -insurance` | excludes articles that match |
 //! | `+storm surge` | `storm` is required (useful with `--any`) |
 //! | `(merger OR takeover) bank` | grouping |
-//! | `headline:storm`, `body:"sea wall"`, `comments:(refund OR scam)` | one field; also `source:` |
+//! | `headline:storm`, `body:"sea wall"`, `comments:(refund OR scam)` | one field; also `source:`; any other `name:` is an error (quote it to search the words) |
 //! | `storm^2` | weighs a word, phrase or group |
 //! | `*` | every article (for filters, facets and timelines) |
 //!

@@ -211,11 +211,16 @@ impl Archive {
         let text_query = self.builder(&searcher, request).build(&ast);
         let query = self.with_filters(text_query, request)?;
         let tally = Tally::new(request.facet_sources, request.facet_years, request.timeline);
-        let limit = request.limit.max(1);
+        // There are never more hits than documents: clamping the page keeps
+        // tantivy from overflowing `offset + limit` or sizing its buffers for
+        // a huge page.
+        let docs = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+        let limit = request.limit.clamp(1, docs.max(1));
+        let offset = request.offset.min(docs);
         let (top, total, counts) = match request.sort {
             SortOrder::Relevance => {
                 let top = TopDocs::with_limit(limit)
-                    .and_offset(request.offset)
+                    .and_offset(offset)
                     .order_by_score();
                 let (top, total, counts) = searcher
                     .search(&*query, &(top, Count, tally))
@@ -231,7 +236,7 @@ impl Archive {
                     Order::Asc
                 };
                 let top = TopDocs::with_limit(limit)
-                    .and_offset(request.offset)
+                    .and_offset(offset)
                     .order_by_fast_field::<DateTime>("date", order);
                 let (top, total, counts) = searcher
                     .search(&*query, &(top, Count, tally))

@@ -190,6 +190,21 @@ fn lex_word(input: &str, chars: &mut Chars<'_>, start: usize) -> Result<Tok, Que
                 chars.next();
                 return lex_after_field(input, chars, name, start, i + 1);
             }
+            // `title:storm` reads like a field, and silently searching the
+            // phrase "title storm" instead would hide the mistake. (`10:30`
+            // and `http://` stay words.)
+            let qualifies =
+                input[i + 1..].starts_with(|n: char| n.is_alphanumeric() || n == '"' || n == '(');
+            if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphabetic()) && qualifies {
+                return Err(QueryError::at(
+                    input,
+                    start,
+                    format!(
+                        "unknown field {name}: the fields are {}; quote the text to search it as words",
+                        FIELD_NAMES.join(", ")
+                    ),
+                ));
+            }
         }
         chars.next();
         end = i + c.len_utf8();
@@ -609,7 +624,7 @@ pub fn positive(node: &Node) -> Option<Node> {
                 .filter(|(m, _)| *m != Modifier::Not)
                 .filter_map(|(m, n)| positive(n).map(|n| (*m, n)))
                 .collect();
-            (!kept.is_empty()).then(|| Node::And {
+            (!kept.is_empty()).then_some(Node::And {
                 clauses: kept,
                 explicit_and: *explicit_and,
                 boost: *boost,
@@ -617,7 +632,7 @@ pub fn positive(node: &Node) -> Option<Node> {
         }
         Node::Or { branches, boost } => {
             let kept: Vec<Node> = branches.iter().filter_map(positive).collect();
-            (!kept.is_empty()).then(|| Node::Or {
+            (!kept.is_empty()).then_some(Node::Or {
                 branches: kept,
                 boost: *boost,
             })

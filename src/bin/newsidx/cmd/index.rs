@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use anyhow::Context;
+use newsidx::indexer::check_locations;
 use newsidx::{Archive, IndexReport};
 
 use super::{Out, human_bytes};
@@ -13,6 +14,8 @@ use crate::term::maybe_escape;
 
 pub(crate) fn run(args: &IndexArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
     let index_path = args.index.path();
+    // Refuse a bad archive folder or an index inside it before creating anything.
+    check_locations(&args.dir, &index_path)?;
     let archive = Archive::open_or_create(&index_path)?;
     let bar = progress::bar();
     let mut options = args.options();

@@ -1,0 +1,273 @@
+//! The `newsidx` binary's parse, index, stats and show commands, run as a
+//! user runs them: output shapes, exit codes and error messages.
+//! (Search has its own file, `cli_search.rs`.)
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn newsidx(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_newsidx"))
+        .args(args)
+        .env_remove("NEWSIDX_INDEX")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the newsidx binary runs")
+}
+
+fn sample_corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Every `.txt` file of the sample corpus that the indexer sees (hidden
+/// files and folders excluded), found independently of the library.
+fn visible_txt_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            visible_txt_files(&path, out);
+        } else if name.ends_with(".txt") {
+            out.push(path);
+        }
+    }
+}
+
+fn index_sample(index: &Path) -> Value {
+    let corpus = sample_corpus();
+    let out = newsidx(&[
+        "index",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("index --json prints one JSON object")
+}
+
+#[test]
+fn parse_gives_an_article_or_a_reason_for_every_sample_file() {
+    let mut files = Vec::new();
+    visible_txt_files(&sample_corpus(), &mut files);
+    assert_eq!(
+        files.len(),
+        71,
+        "sample-corpus/README.md lists 71 visible files"
+    );
+    let mut args = vec!["parse"];
+    args.extend(files.iter().map(|f| f.to_str().unwrap()));
+    let out = newsidx(&args);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
+    let lines: Vec<Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), files.len(), "one line per file");
+    let mut skipped = BTreeMap::new();
+    let (mut articles, mut undated, mut repaired, mut comments) = (0, 0, 0, 0);
+    for (line, file) in lines.iter().zip(&files) {
+        assert!(
+            line["path"]
+                .as_str()
+                .unwrap()
+                .ends_with(file.file_name().unwrap().to_str().unwrap()),
+            "lines come in the order of the files"
+        );
+        if let Some(reason) = line.get("skipped") {
+            assert!(!line["detail"].as_str().unwrap().is_empty());
+            *skipped
+                .entry(reason.as_str().unwrap().to_string())
+                .or_insert(0) += 1;
+            continue;
+        }
+        articles += 1;
+        let keys: Vec<&str> = line
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected = [
+            "path", "id", "date", "source", "headline", "body", "notice", "comments", "repaired",
+        ];
+        expected.sort_unstable();
+        let mut keys = keys;
+        keys.sort_unstable();
+        assert_eq!(keys, expected);
+        let stem = file.file_stem().unwrap().to_str().unwrap();
+        assert_eq!(line["id"], stem);
+        undated += usize::from(line["date"].is_null());
+        repaired += usize::from(line["repaired"] == true);
+        comments += line["comments"].as_array().unwrap().len();
+    }
+    assert_eq!(articles, 69);
+    assert_eq!((undated, repaired, comments), (4, 1, 217));
+    assert_eq!(
+        skipped,
+        BTreeMap::from([("binary".to_string(), 1), ("empty".to_string(), 1)])
+    );
+}
+
+#[test]
+fn parse_reports_an_unreadable_file_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("gone.txt");
+    let out = newsidx(&["parse", missing.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let line: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["skipped"], "unreadable");
+    assert!(!line["detail"].as_str().unwrap().is_empty());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(newsidx(&["parse"]).status.code(), Some(2));
+    assert_eq!(newsidx(&["index"]).status.code(), Some(2));
+    assert_eq!(newsidx(&["frobnicate"]).status.code(), Some(2));
+    let out = newsidx(&["index", "sample-corpus", "--memory", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn index_refuses_an_index_inside_the_archive() {
+    let archive = tempfile::tempdir().unwrap();
+    std::fs::write(archive.path().join("a.txt"), " date 2020-01-01 Text.").unwrap();
+    let inside = archive.path().join("idx");
+    let out = newsidx(&[
+        "index",
+        archive.path().to_str().unwrap(),
+        "--index",
+        inside.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("inside the archive"));
+    assert!(!inside.exists(), "nothing was written into the archive");
+}
+
+#[test]
+fn index_then_stats_and_show_agree_with_the_sample_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("idx");
+    let report = index_sample(&index);
+    assert_eq!(report["files_seen"], 71);
+    assert_eq!(report["added"], 69);
+    assert_eq!(report["skipped"]["empty"], 1);
+    assert_eq!(report["skipped"]["binary"], 1);
+    assert_eq!(report["documents"], 69);
+
+    // A second run finds nothing to do; the text report says so.
+    let corpus = sample_corpus();
+    let out = newsidx(&[
+        "index",
+        corpus.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+        "--verbose",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let report = text(&out.stdout);
+    assert!(report.contains("unchanged           69"), "{report}");
+    assert!(
+        report.contains(": empty ("),
+        "--verbose lists skips: {report}"
+    );
+
+    let out = newsidx(&["stats", "--index", index.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stats["documents"], 69);
+    assert_eq!(stats["undated"], 4);
+    assert_eq!(stats["comments"], 217);
+    assert_eq!(stats["articles_with_comments"], 45);
+    assert_eq!(stats["unknown_source"], 7);
+    assert_eq!(stats["sources"].as_array().unwrap().len(), 9);
+    assert_eq!(stats["first_date"].as_str().unwrap()[..4], *"1995");
+    assert_eq!(stats["last_date"].as_str().unwrap()[..4], *"2025");
+    let per_year: u64 = stats["per_year"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y["articles"].as_u64().unwrap())
+        .sum();
+    assert_eq!(per_year, 65, "every dated article counted once");
+
+    let out = newsidx(&["stats", "--index", index.to_str().unwrap()]);
+    assert!(text(&out.stdout).contains("documents    69"));
+
+    // show: the article with the most comments, numbered.
+    let parsed = newsidx(&[
+        "parse",
+        corpus
+            .join("coastline-herald/2011/003_9c2e920cb43519b3.txt")
+            .to_str()
+            .unwrap(),
+    ]);
+    let parsed: Value = serde_json::from_slice(&parsed.stdout).unwrap();
+    let out = newsidx(&[
+        "show",
+        "003_9c2e920cb43519b3",
+        "--index",
+        index.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let shown = &shown[0];
+    for key in [
+        "id", "date", "source", "headline", "body", "notice", "comments",
+    ] {
+        assert_eq!(shown[key], parsed[key], "show and parse agree on {key}");
+    }
+    assert_eq!(
+        shown["path"],
+        "coastline-herald/2011/003_9c2e920cb43519b3.txt"
+    );
+    let of = parsed["comments"].as_array().unwrap().len();
+    let out = newsidx(&[
+        "show",
+        "003_9c2e920cb43519b3",
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    let page = text(&out.stdout);
+    assert!(page.contains(&format!("[1/{of}] ")) && page.contains(&format!("[{of}/{of}] ")));
+
+    let out = newsidx(&[
+        "show",
+        "999_nosucharticle",
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no article"));
+}
+
+#[test]
+fn a_missing_index_exits_3_and_says_how_to_create_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nothing-here");
+    for command in ["stats", "show x"] {
+        let mut args: Vec<&str> = command.split(' ').collect();
+        args.extend(["--index", missing.to_str().unwrap()]);
+        let out = newsidx(&args);
+        assert_eq!(out.status.code(), Some(3), "{command}");
+        let message = text(&out.stderr);
+        assert!(message.starts_with("newsidx: "), "{message}");
+        assert!(message.contains("newsidx index"), "{message}");
+        assert_eq!(message.lines().count(), 1, "reported once: {message}");
+    }
+}

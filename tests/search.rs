@@ -1,0 +1,1510 @@
+//! Searches over `sample-corpus/`, checked against answers worked out here.
+//!
+//! The corpus is indexed once per test binary, into a temporary folder under
+//! the target folder; the corpus is only read. Expected hits are derived
+//! independently of the engine where possible: every article file is parsed
+//! with `newsidx::article::parse`, split into lowercase words at
+//! non-alphanumeric characters, folded and stemmed with the same Snowball
+//! stemmer (called directly, not through tantivy), and each query feature is
+//! evaluated over those words with plain Rust. A few precise cases are
+//! hard-coded as well (README figures, hidden files, single-article words).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::LazyLock;
+
+use newsidx::article::{self, Article, ParseOptions};
+use newsidx::query::SearchIn;
+use newsidx::search::{DateEnd, SearchRequest, SearchResults, SortOrder, parse_date_filter};
+use newsidx::snippet::Snippet;
+use newsidx::tally::{Count, Period};
+use newsidx::{Archive, Error, IndexOptions};
+use time::Date;
+
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-corpus");
+const SCHEMA: &str = include_str!("../schema/search-results.schema.json");
+
+/// More than the corpus holds: one page has every hit.
+const ALL: usize = 1000;
+
+// ---------------------------------------------------------------------------
+// The fixture: the index, and the articles as the test reads them.
+
+struct Fixture {
+    archive: Archive,
+    docs: BTreeMap<String, Doc>,
+    // The index lives in it. A static is never dropped, so the folder is
+    // left in the target folder's tmp/ (`cargo clean` removes it).
+    _dir: tempfile::TempDir,
+}
+
+static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
+    let dir = tempfile::Builder::new()
+        .prefix("newsidx-search-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("temporary folder");
+    let archive = Archive::create(dir.path().join("index")).expect("create index");
+    let options = IndexOptions {
+        commit_every: None,
+        threads: 2,
+        memory_mb: 50,
+        ..IndexOptions::default()
+    };
+    let report = archive.index_dir(CORPUS, &options).expect("index corpus");
+    assert_eq!(report.documents, 69, "{report:?}");
+    let mut docs = BTreeMap::new();
+    read_corpus(Path::new(CORPUS), "", &mut docs);
+    Fixture {
+        archive,
+        docs,
+        _dir: dir,
+    }
+});
+
+fn fixture() -> &'static Fixture {
+    &FIXTURE
+}
+
+/// Parses every visible `.txt` file under `dir`, as the indexer sees them.
+fn read_corpus(dir: &Path, rel: &str, docs: &mut BTreeMap<String, Doc>) {
+    for entry in std::fs::read_dir(dir).expect("read corpus folder") {
+        let entry = entry.expect("corpus entry");
+        let name = entry.file_name().into_string().expect("UTF-8 names");
+        if name.starts_with('.') {
+            continue;
+        }
+        let rel = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
+        let path = entry.path();
+        if path.is_dir() {
+            read_corpus(&path, &rel, docs);
+        } else if name.ends_with(".txt") {
+            let bytes = std::fs::read(&path).expect("read article");
+            if let Ok(article) = article::parse(&bytes, &rel, &ParseOptions::default()) {
+                let doc = Doc::new(article);
+                let id = doc.article.id.clone();
+                assert!(docs.insert(id, doc).is_none(), "ids are unique");
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The independent model of the index: stemmed word streams per field.
+
+static STEMMER: LazyLock<frostem::Stemmer> =
+    LazyLock::new(|| frostem::Stemmer::new(frostem::Algorithm::English));
+
+/// Between two comments the engine leaves one empty position.
+const GAP: &str = "\u{0}";
+
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| fold(&w.to_lowercase()))
+}
+
+/// Folds the accented letters of the corpus to ASCII, as the analyzer does.
+fn fold(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+            'ç' => 'c',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ñ' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ý' | 'ÿ' => 'y',
+            c => c,
+        })
+        .collect()
+}
+
+fn stem(word: &str) -> String {
+    STEMMER.stem(&fold(&word.to_lowercase())).into_owned()
+}
+
+fn stems(text: &str) -> Vec<String> {
+    words(text).map(|w| stem(&w)).collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum F {
+    Headline,
+    Body,
+    Comments,
+    Source,
+}
+
+/// What unqualified words search, per [`SearchIn`].
+const IN_ALL: &[F] = &[F::Headline, F::Body, F::Comments];
+const IN_BODY: &[F] = &[F::Headline, F::Body];
+const IN_COMMENTS: &[F] = &[F::Comments];
+
+struct Doc {
+    article: Article,
+    headline: Vec<String>,
+    body: Vec<String>,
+    /// All comments in one stream, [`GAP`] after each.
+    comments: Vec<String>,
+    /// Each comment's stems.
+    comment_stems: Vec<Vec<String>>,
+    /// Source words, lowercased but not stemmed.
+    source: Vec<String>,
+}
+
+impl Doc {
+    fn new(article: Article) -> Doc {
+        let comment_stems: Vec<Vec<String>> = article.comments.iter().map(|c| stems(c)).collect();
+        let mut comments = Vec::new();
+        for c in &comment_stems {
+            comments.extend(c.iter().cloned());
+            comments.push(GAP.to_string());
+        }
+        Doc {
+            headline: stems(&article.headline),
+            body: stems(&article.body_text()),
+            comments,
+            comment_stems,
+            source: article
+                .source
+                .as_deref()
+                .map_or_else(Vec::new, |s| words(s).collect()),
+            article,
+        }
+    }
+
+    fn stream(&self, field: F) -> &[String] {
+        match field {
+            F::Headline => &self.headline,
+            F::Body => &self.body,
+            F::Comments => &self.comments,
+            F::Source => &self.source,
+        }
+    }
+
+    /// The term a query word becomes in `field`.
+    fn term(field: F, word: &str) -> String {
+        match field {
+            F::Source => fold(&word.to_lowercase()),
+            _ => stem(word),
+        }
+    }
+
+    /// `word` occurs in one of `fields`.
+    fn has(&self, fields: &[F], word: &str) -> bool {
+        fields
+            .iter()
+            .any(|&f| self.stream(f).contains(&Doc::term(f, word)))
+    }
+
+    /// The words of `phrase` occur in a row in one of `fields`.
+    fn has_phrase(&self, fields: &[F], phrase: &str) -> bool {
+        fields.iter().any(|&f| {
+            let terms: Vec<String> = words(phrase).map(|w| Doc::term(f, &w)).collect();
+            self.stream(f).windows(terms.len()).any(|w| w == terms)
+        })
+    }
+
+    /// Two words within `slop` position moves: `"a b"~slop`, as tantivy
+    /// counts them (`b` one after `a`, give or take `slop`; so the reversed
+    /// pair needs a slop of 2).
+    fn has_near(&self, fields: &[F], a: &str, b: &str, slop: usize) -> bool {
+        fields.iter().any(|&f| {
+            let (ta, tb) = (Doc::term(f, a), Doc::term(f, b));
+            let s = self.stream(f);
+            let positions = |t: &String| -> Vec<usize> {
+                s.iter()
+                    .enumerate()
+                    .filter(|(_, x)| *x == t)
+                    .map(|(i, _)| i)
+                    .collect()
+            };
+            let (pa, pb) = (positions(&ta), positions(&tb));
+            pa.iter().any(|&i| {
+                pb.iter()
+                    .any(|&j| (j as i64 - 1 - i as i64).unsigned_abs() as usize <= slop)
+            })
+        })
+    }
+
+    /// An indexed term of `fields` starts with `prefix` (folded) or with its
+    /// stem.
+    fn has_prefix(&self, fields: &[F], prefix: &str) -> bool {
+        let lower = fold(&prefix.to_lowercase());
+        let stemmed = stem(&lower);
+        fields.iter().any(|&f| {
+            self.stream(f)
+                .iter()
+                .any(|t| t != GAP && (t.starts_with(&lower) || t.starts_with(&stemmed)))
+        })
+    }
+
+    fn date(&self) -> Option<Date> {
+        self.article.date
+    }
+}
+
+/// The ids of the articles for which `pred` holds.
+fn expect(pred: impl Fn(&Doc) -> bool) -> BTreeSet<String> {
+    fixture()
+        .docs
+        .values()
+        .filter(|d| pred(d))
+        .map(|d| d.article.id.clone())
+        .collect()
+}
+
+/// An expected set that says something: not empty, not everything.
+fn telling(set: BTreeSet<String>) -> BTreeSet<String> {
+    assert!(!set.is_empty(), "expected set is empty");
+    assert!(set.len() < 69, "expected set is the whole corpus");
+    set
+}
+
+// ---------------------------------------------------------------------------
+// Running searches.
+
+fn search(request: &SearchRequest) -> SearchResults {
+    match fixture().archive.search(request) {
+        Ok(results) => results,
+        Err(e) => panic!("{:?} failed: {e}", request.query),
+    }
+}
+
+fn ids(results: &SearchResults) -> Vec<String> {
+    results.hits.iter().map(|h| h.id.clone()).collect()
+}
+
+/// All hits of a request, as a set; checks that the total counts them all.
+fn hit_set(request: SearchRequest) -> BTreeSet<String> {
+    let results = search(&request.page(ALL, 0));
+    assert_eq!(
+        results.total as usize,
+        results.hits.len(),
+        "total of {:?}",
+        results.query
+    );
+    let set: BTreeSet<String> = ids(&results).into_iter().collect();
+    assert_eq!(set.len(), results.hits.len(), "a hit repeats");
+    set
+}
+
+fn assert_hits(request: SearchRequest, expected: &BTreeSet<String>) {
+    let query = request.query.clone();
+    let got = hit_set(request);
+    assert_eq!(
+        &got,
+        expected,
+        "{query:?}: missing {:?}, unexpected {:?}",
+        expected.difference(&got).collect::<Vec<_>>(),
+        got.difference(expected).collect::<Vec<_>>()
+    );
+}
+
+fn q(query: &str) -> SearchRequest {
+    SearchRequest::new(query)
+}
+
+fn set(ids: &[&str]) -> BTreeSet<String> {
+    ids.iter().map(|s| s.to_string()).collect()
+}
+
+// ---------------------------------------------------------------------------
+// The fixture itself.
+
+#[test]
+fn the_corpus_is_the_one_the_readme_describes() {
+    let f = fixture();
+    assert_eq!(f.docs.len(), 69);
+    assert_eq!(f.docs.values().filter(|d| d.date().is_none()).count(), 4);
+    assert_eq!(
+        f.docs
+            .values()
+            .filter(|d| d.article.source.is_none())
+            .count(),
+        7
+    );
+    // The stored articles are the parsed ones.
+    for (id, doc) in &f.docs {
+        let stored = f.archive.get(id).expect("get");
+        assert_eq!(stored.len(), 1, "{id}");
+        let stored = &stored[0];
+        assert_eq!(stored.path, doc.article.path);
+        assert_eq!(stored.body, doc.article.body);
+        assert_eq!(stored.comments, doc.article.comments);
+        assert_eq!(stored.source, doc.article.source);
+        assert_eq!(stored.headline, doc.article.headline);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Words.
+
+#[test]
+fn a_single_word_finds_every_article_with_it() {
+    for word in [
+        "storm",
+        "seawall",
+        "library",
+        "Achterberg",
+        "nobody",
+        "internet",
+        "elections",
+        "Banks",
+        "MILL",
+    ] {
+        let expected = telling(expect(|d| d.has(IN_ALL, word)));
+        assert_hits(q(word), &expected);
+    }
+}
+
+#[test]
+fn single_article_words() {
+    assert_hits(q("Quillfeather"), &set(&["001_eca18860b9138967"]));
+    assert_hits(q("comet"), &set(&["005_7b1299c76b1bf8b9"]));
+    assert_hits(q("lighthouse"), &set(&["000_5ade9724285458ca"]));
+}
+
+#[test]
+fn hidden_and_foreign_files_are_not_searched() {
+    // `quokka` is only in the hidden file and the file in a hidden folder,
+    // `wombat` only in a .md file.
+    for word in ["quokka", "wombat", "quokka OR wombat"] {
+        let results = search(&q(word));
+        assert_eq!(results.total, 0, "{word}");
+        assert!(results.hits.is_empty());
+    }
+    assert_hits(q("quokka").any(true), &BTreeSet::new());
+}
+
+#[test]
+fn stemming_and_folding_match_word_forms() {
+    // `elections`, `elected` and `election` share a stem.
+    assert_eq!(hit_set(q("elections")), hit_set(q("elect")));
+    assert_eq!(hit_set(q("Elected")), hit_set(q("election")));
+    // Folded to ASCII: `Sao Paulo` finds `São Paulo`.
+    let sao = set(&["006_9577ace697196a21"]);
+    assert_hits(q("\"São Paulo\""), &sao);
+    assert_hits(q("\"sao paulo\""), &sao);
+    assert_hits(q("zoe muller"), &sao);
+}
+
+#[test]
+fn several_words_are_all_required() {
+    for query in [
+        "storm surge",
+        "Pellham Norrland merger",
+        "storm insurance",
+        "storm nobody",
+        "library internet",
+    ] {
+        let words: Vec<String> = words(query).collect();
+        let expected = telling(expect(|d| words.iter().all(|w| d.has(IN_ALL, w))));
+        assert_hits(q(query), &expected);
+    }
+    assert_hits(
+        q("storm surge"),
+        &set(&[
+            "003_11e36e502cc67806",
+            "003_3606ed88b7cf80bb",
+            "003_3c8fffafb105e4f9",
+            "003_9c2e920cb43519b3",
+            "004_4d3ff15c16323bba",
+            "004_79269d21a022fa24",
+        ]),
+    );
+}
+
+#[test]
+fn any_makes_words_alternatives() {
+    for query in [
+        "storm surge",
+        "comet lighthouse Quillfeather",
+        "seawall library",
+    ] {
+        let words: Vec<String> = words(query).collect();
+        let expected = telling(expect(|d| words.iter().any(|w| d.has(IN_ALL, w))));
+        assert_hits(q(query).any(true), &expected);
+    }
+    assert_hits(
+        q("comet lighthouse Quillfeather").any(true),
+        &set(&[
+            "001_eca18860b9138967",
+            "005_7b1299c76b1bf8b9",
+            "000_5ade9724285458ca",
+        ]),
+    );
+    assert_hits(q("comet lighthouse Quillfeather"), &BTreeSet::new());
+}
+
+// ---------------------------------------------------------------------------
+// Operators.
+
+#[test]
+fn and_or_and_their_precedence() {
+    let both = telling(expect(|d| d.has(IN_ALL, "storm") && d.has(IN_ALL, "surge")));
+    let either = telling(expect(|d| d.has(IN_ALL, "storm") || d.has(IN_ALL, "surge")));
+    assert_hits(q("storm AND surge"), &both);
+    assert_hits(q("storm && surge"), &both);
+    assert_hits(q("storm OR surge"), &either);
+    assert_hits(q("storm || surge"), &either);
+    // An explicit AND stays required with --any.
+    assert_hits(q("storm AND surge").any(true), &both);
+    // AND binds tighter than OR.
+    let expected = telling(expect(|d| {
+        d.has(IN_ALL, "merger") || (d.has(IN_ALL, "takeover") && d.has(IN_ALL, "library"))
+    }));
+    assert_hits(q("merger OR takeover AND library"), &expected);
+    assert_hits(q("merger OR takeover library"), &expected);
+    let expected = telling(expect(|d| {
+        (d.has(IN_ALL, "seawall") && d.has(IN_ALL, "lawsuit")) || d.has(IN_ALL, "comet")
+    }));
+    assert_hits(q("seawall AND lawsuit OR comet"), &expected);
+}
+
+#[test]
+fn parentheses_group() {
+    let expected = telling(expect(|d| {
+        (d.has(IN_ALL, "merger") || d.has(IN_ALL, "takeover")) && d.has(IN_ALL, "library")
+    }));
+    assert_hits(q("(merger OR takeover) library"), &expected);
+    assert_hits(q("library AND (takeover OR merger)"), &expected);
+    let expected = telling(expect(|d| {
+        d.has(IN_ALL, "storm") && !(d.has(IN_ALL, "insurance") || d.has(IN_ALL, "flood"))
+    }));
+    assert_hits(q("storm -(insurance OR flood)"), &expected);
+    assert_hits(q("((storm)) NOT (insurance OR (flood))"), &expected);
+}
+
+#[test]
+fn not_and_minus_exclude() {
+    let expected = telling(expect(|d| {
+        d.has(IN_ALL, "storm") && !d.has(IN_ALL, "insurance")
+    }));
+    assert_hits(q("storm -insurance"), &expected);
+    assert_hits(q("storm NOT insurance"), &expected);
+    assert_hits(q("storm -insurance").any(true), &expected);
+    // Only exclusions: everything else.
+    let expected = telling(expect(|d| !d.has(IN_ALL, "storm")));
+    assert_hits(q("-storm"), &expected);
+    assert_hits(q("NOT storm"), &expected);
+    assert_hits(q("* -storm"), &expected);
+    // Excluding a word that is nowhere excludes nothing.
+    assert_eq!(search(&q("-quokka")).total, 69);
+}
+
+#[test]
+fn plus_requires_a_word_among_alternatives() {
+    let storm = telling(expect(|d| d.has(IN_ALL, "storm")));
+    assert_hits(q("+storm surge").any(true), &storm);
+    assert_hits(q("+storm comet").any(true), &storm);
+    // Without --any every plain word is required anyway.
+    let both = expect(|d| d.has(IN_ALL, "storm") && d.has(IN_ALL, "surge"));
+    assert_hits(q("+storm surge"), &both);
+    let two = telling(expect(|d| d.has(IN_ALL, "storm") && d.has(IN_ALL, "surge")));
+    assert_hits(q("+storm +surge comet").any(true), &two);
+}
+
+// ---------------------------------------------------------------------------
+// Phrases.
+
+#[test]
+fn phrases_match_words_in_a_row() {
+    for phrase in [
+        "flood insurance",
+        "hostile takeover",
+        "Storm Idalene",
+        "Norrland Savings",
+        "Corwin Hale",
+        "Electoral Commission",
+        "storm surge",
+        "the first time",
+    ] {
+        let expected = telling(expect(|d| d.has_phrase(IN_ALL, phrase)));
+        assert_hits(q(&format!("\"{phrase}\"")), &expected);
+        let body = expect(|d| d.has_phrase(IN_BODY, phrase));
+        assert_hits(q(&format!("\"{phrase}\"")).search_in(SearchIn::Body), &body);
+        let comments = expect(|d| d.has_phrase(IN_COMMENTS, phrase));
+        assert_hits(
+            q(&format!("\"{phrase}\"")).search_in(SearchIn::Comments),
+            &comments,
+        );
+        // A phrase is narrower than its words.
+        let words = hit_set(q(phrase));
+        assert!(expected.is_subset(&words), "{phrase}");
+    }
+}
+
+#[test]
+fn phrase_counts_agree_with_the_readme() {
+    // Articles whose body (or body and comments) contain the phrase.
+    for (phrase, in_body, in_all) in [
+        ("flood insurance", 5, 5),
+        ("hostile takeover", 5, 6),
+        ("Storm Idalene", 13, 13),
+        ("Norrland Savings", 16, 16),
+        ("Corwin Hale", 8, 8),
+        ("Ruben Castellanos", 7, 7),
+        ("Meridian Shore", 7, 7),
+        ("Electoral Commission", 7, 7),
+        ("São Paulo", 1, 1),
+    ] {
+        let query = format!("\"{phrase}\"");
+        let body = search(&q(&query).search_in(SearchIn::Body));
+        assert_eq!(body.total, in_body, "{phrase} in body");
+        let all = search(&q(&query));
+        assert_eq!(all.total, in_all, "{phrase} anywhere");
+    }
+    for (word, n) in [("Achterberg", 20), ("Pellham", 15)] {
+        assert_eq!(search(&q(&format!("body:{word}"))).total, n, "{word}");
+    }
+    // `hostile takeover` is in the comments of exactly one article whose
+    // body does not have it.
+    let comments_only = &hit_set(q("\"hostile takeover\""))
+        - &hit_set(q("\"hostile takeover\"").search_in(SearchIn::Body));
+    assert_eq!(comments_only.len(), 1);
+}
+
+#[test]
+fn phrase_slop_allows_moves() {
+    for (a, b) in [
+        ("flood", "insurance"),
+        ("insurance", "flood"),
+        ("storm", "surge"),
+    ] {
+        for slop in [0, 1, 2, 3, 5] {
+            let expected = expect(|d| d.has_near(IN_ALL, a, b, slop));
+            assert_hits(q(&format!("\"{a} {b}\"~{slop}")), &expected);
+        }
+    }
+    // Reversed words need a slop of 2.
+    let forward = telling(hit_set(q("\"flood insurance\"")));
+    assert!(hit_set(q("\"insurance flood\"")).is_disjoint(&forward));
+    assert!(hit_set(q("\"insurance flood\"~1")).is_disjoint(&forward));
+    assert!(forward.is_subset(&hit_set(q("\"insurance flood\"~2"))));
+    // More slop never finds fewer.
+    let mut last = BTreeSet::new();
+    for slop in 0..8 {
+        let hits = hit_set(q(&format!("\"storm surge\"~{slop}")));
+        assert!(last.is_subset(&hits), "slop {slop}");
+        last = hits;
+    }
+    assert_eq!(
+        last,
+        hit_set(q("storm surge"))
+            .intersection(&last)
+            .cloned()
+            .collect()
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Fields.
+
+#[test]
+fn field_qualified_terms() {
+    let cases: Vec<(&str, BTreeSet<String>)> = vec![
+        ("headline:storm", expect(|d| d.has(&[F::Headline], "storm"))),
+        ("body:storm", expect(|d| d.has(&[F::Body], "storm"))),
+        ("comments:storm", expect(|d| d.has(&[F::Comments], "storm"))),
+        (
+            "comments:nobody",
+            expect(|d| d.has(&[F::Comments], "nobody")),
+        ),
+        ("body:nobody", expect(|d| d.has(&[F::Body], "nobody"))),
+        (
+            "body:\"storm surge\"",
+            expect(|d| d.has_phrase(&[F::Body], "storm surge")),
+        ),
+        (
+            "comments:(please OR thank)",
+            expect(|d| d.has(&[F::Comments], "please") || d.has(&[F::Comments], "thank")),
+        ),
+        (
+            "headline:Achterberg comments:nobody",
+            expect(|d| d.has(&[F::Headline], "Achterberg") && d.has(&[F::Comments], "nobody")),
+        ),
+        ("source:gazette", expect(|d| d.has(&[F::Source], "gazette"))),
+        (
+            "source:\"Business Ledger\"",
+            expect(|d| d.has_phrase(&[F::Source], "Business Ledger")),
+        ),
+        (
+            "storm -source:herald",
+            expect(|d| d.has(IN_ALL, "storm") && !d.has(&[F::Source], "herald")),
+        ),
+    ];
+    for (query, expected) in cases {
+        assert_hits(q(query), &telling(expected));
+    }
+    // A field overrides --in.
+    assert_hits(
+        q("comments:nobody").search_in(SearchIn::Body),
+        &expect(|d| d.has(&[F::Comments], "nobody")),
+    );
+}
+
+#[test]
+fn source_terms_count_like_the_readme() {
+    assert_eq!(search(&q("source:gazette")).total, 8);
+    assert_eq!(search(&q("source:\"Tri-County Business Ledger\"")).total, 9);
+    assert_eq!(search(&q("source:(courier OR radio)")).total, 9 + 5);
+    // Source words are not stemmed: `couriers` is no source word.
+    assert_eq!(search(&q("source:couriers")).total, 0);
+}
+
+#[test]
+fn search_in_picks_the_text() {
+    for word in ["nobody", "storm", "takeover", "please"] {
+        let cases = [
+            (SearchIn::All, IN_ALL),
+            (SearchIn::Body, IN_BODY),
+            (SearchIn::Comments, IN_COMMENTS),
+        ];
+        for (search_in, fields) in cases {
+            let expected = expect(|d| d.has(fields, word));
+            assert_hits(q(word).search_in(search_in), &expected);
+        }
+    }
+    // `please` is only ever in comments.
+    assert_eq!(search(&q("please").search_in(SearchIn::Body)).total, 0);
+    assert!(search(&q("please").search_in(SearchIn::Comments)).total > 0);
+}
+
+// ---------------------------------------------------------------------------
+// Prefixes.
+
+#[test]
+fn prefixes_match_indexed_terms() {
+    for prefix in [
+        "bank", "elect", "seawal", "insur", "Achter", "court", "storm",
+    ] {
+        let expected = telling(expect(|d| d.has_prefix(IN_ALL, prefix)));
+        assert_hits(q(&format!("{prefix}*")), &expected);
+    }
+    let expected = telling(expect(|d| d.has_prefix(&[F::Headline], "elect")));
+    assert_hits(q("headline:elect*"), &expected);
+    let expected = telling(expect(|d| d.has_prefix(&[F::Source], "gaz")));
+    assert_hits(q("source:gaz*"), &expected);
+    // A prefix finds at least what the whole word finds.
+    assert!(hit_set(q("bank")).is_subset(&hit_set(q("bank*"))));
+    // `elect*` also finds `electoral` (stem `elector`), which `elect` does
+    // not.
+    assert!(hit_set(q("elect*")).len() > hit_set(q("elect")).len());
+    assert!(hit_set(q("elect")).is_subset(&hit_set(q("elect*"))));
+    assert_eq!(search(&q("quokk*")).total, 0);
+}
+
+// ---------------------------------------------------------------------------
+// Filters.
+
+fn day(text: &str, end: DateEnd) -> Date {
+    parse_date_filter(text, end).expect("date")
+}
+
+fn dated(from: &str, to: &str) -> SearchRequest {
+    q("*").dates(Some(day(from, DateEnd::Start)), Some(day(to, DateEnd::End)))
+}
+
+fn in_range(d: &Doc, from: Option<&str>, to: Option<&str>) -> bool {
+    d.date().is_some_and(|date| {
+        from.is_none_or(|f| date >= day(f, DateEnd::Start))
+            && to.is_none_or(|t| date <= day(t, DateEnd::End))
+    })
+}
+
+#[test]
+fn date_filters_take_years_months_and_days() {
+    for (from, to) in [
+        ("2011", "2011"),
+        ("2011-09", "2011-09"),
+        ("2011-09-09", "2011-10-18"),
+        ("1995", "1999-06"),
+        ("2003-03-14", "2003-03-14"),
+        ("2019", "2020-02-11"),
+    ] {
+        let expected = telling(expect(|d| in_range(d, Some(from), Some(to))));
+        assert_hits(dated(from, to), &expected);
+    }
+    // Ends are inclusive: both edge articles are in.
+    assert_hits(
+        dated("2011-09-09", "2011-10-18"),
+        &set(&[
+            "004_79269d21a022fa24",
+            "003_4ba012e8781d9062",
+            "003_9c2e920cb43519b3",
+        ]),
+    );
+    assert_hits(
+        dated("2011-09", "2011-09"),
+        &set(&[
+            "003_11e36e502cc67806",
+            "004_79269d21a022fa24",
+            "003_4ba012e8781d9062",
+        ]),
+    );
+    assert_hits(dated("2011-09-10", "2011-09-13"), &BTreeSet::new());
+    assert_hits(
+        dated("1995-02-14", "1995-02-14"),
+        &set(&["008_bb6375531e942e0e"]),
+    );
+    assert_hits(dated("2025-09", "2025"), &set(&["006_c554b11f8bb6cb91"]));
+}
+
+#[test]
+fn open_ended_date_filters_and_undated_articles() {
+    let from = q("*").dates(Some(day("2020", DateEnd::Start)), None);
+    assert_hits(from, &telling(expect(|d| in_range(d, Some("2020"), None))));
+    let to = q("*").dates(None, Some(day("1999", DateEnd::End)));
+    assert_hits(to, &telling(expect(|d| in_range(d, None, Some("1999")))));
+    // Any date filter leaves the four undated articles out.
+    let everything = dated("1678", "2261");
+    assert_eq!(search(&everything).total, 65);
+    // With words.
+    let expected = telling(expect(|d| {
+        d.has(IN_ALL, "storm") && in_range(d, Some("2012"), None)
+    }));
+    assert_hits(
+        q("storm").dates(Some(day("2012", DateEnd::Start)), None),
+        &expected,
+    );
+}
+
+#[test]
+fn a_date_range_that_ends_before_it_starts_is_a_query_error() {
+    let request = dated("2012", "2011");
+    match fixture().archive.search(&request) {
+        Err(Error::Query(e)) => {
+            assert_eq!(e.column, None);
+            assert!(e.to_string().contains("after the end date"), "{e}");
+        }
+        other => panic!("expected a query error, got {other:?}"),
+    }
+}
+
+#[test]
+fn source_filters_match_whole_names_in_any_case() {
+    let gazette = telling(expect(|d| {
+        d.article.source.as_deref() == Some("Harbor Valley Gazette Co.")
+    }));
+    assert_eq!(gazette.len(), 8);
+    for name in [
+        "Harbor Valley Gazette Co.",
+        "harbor valley gazette co.",
+        "HARBOR VALLEY GAZETTE CO.",
+        "  Harbor Valley Gazette Co. ",
+    ] {
+        assert_hits(q("*").source(name), &gazette);
+    }
+    // Whole names only.
+    for name in [
+        "Harbor Valley Gazette",
+        "Gazette",
+        "harbor-valley-gazette",
+        "",
+    ] {
+        assert_hits(q("*").source(name), &BTreeSet::new());
+    }
+    // Repeated: any of them.
+    let two = expect(|d| {
+        matches!(
+            d.article.source.as_deref(),
+            Some("Harbor Valley Gazette Co.") | Some("Northgate Science Weekly")
+        )
+    });
+    assert_eq!(two.len(), 8 + 5);
+    assert_hits(
+        q("*")
+            .source("Northgate Science Weekly")
+            .source("harbor valley gazette co."),
+        &two,
+    );
+    // With words and dates.
+    let expected = telling(expect(|d| {
+        d.has(IN_ALL, "storm")
+            && d.article.source.as_deref() == Some("Coastline Herald Media Group")
+            && in_range(d, None, Some("2012"))
+    }));
+    assert_hits(
+        q("storm")
+            .source("coastline herald media group")
+            .dates(None, Some(day("2012", DateEnd::End))),
+        &expected,
+    );
+}
+
+#[test]
+fn filters_do_not_change_scores() {
+    let plain = search(&q("storm").page(ALL, 0));
+    let filtered = search(
+        &q("storm")
+            .source("Coastline Herald Media Group")
+            .dates(Some(day("1995", DateEnd::Start)), None)
+            .page(ALL, 0),
+    );
+    assert!(filtered.total > 0 && filtered.total < plain.total);
+    for hit in &filtered.hits {
+        let same = plain
+            .hits
+            .iter()
+            .find(|h| h.id == hit.id)
+            .expect("also a hit");
+        assert_eq!(hit.score, same.score, "{}", hit.id);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Order and pages.
+
+/// Ids in date order (newest or oldest first), undated last in id order.
+fn by_date(expected: &BTreeSet<String>, newest: bool) -> (Vec<String>, BTreeSet<String>) {
+    let docs = &fixture().docs;
+    let mut dated: Vec<(Date, String)> = expected
+        .iter()
+        .filter_map(|id| docs[id].date().map(|d| (d, id.clone())))
+        .collect();
+    dated.sort();
+    if newest {
+        dated.reverse();
+    }
+    let undated = expected
+        .iter()
+        .filter(|id| docs[*id].date().is_none())
+        .cloned()
+        .collect();
+    (dated.into_iter().map(|(_, id)| id).collect(), undated)
+}
+
+#[test]
+fn sorting_by_date() {
+    for query in ["*", "storm", "Achterberg OR lighthouse", "bank*"] {
+        let expected = hit_set(q(query));
+        for (sort, newest) in [(SortOrder::Newest, true), (SortOrder::Oldest, false)] {
+            let results = search(&q(query).sort(sort).page(ALL, 0));
+            assert_eq!(results.total as usize, expected.len());
+            let got = ids(&results);
+            let (dated, undated) = by_date(&expected, newest);
+            // Dates are all different, so the dated part is fully ordered;
+            // undated articles come last.
+            assert_eq!(got[..dated.len()], dated[..], "{query} {sort:?}");
+            let tail: BTreeSet<String> = got[dated.len()..].iter().cloned().collect();
+            assert_eq!(tail, undated, "{query} {sort:?}");
+            assert!(results.hits.iter().all(|h| h.score.is_none()));
+        }
+    }
+    let newest = search(&q("*").sort(SortOrder::Newest).page(3, 0));
+    assert_eq!(
+        ids(&newest),
+        [
+            "006_c554b11f8bb6cb91",
+            "003_780b0d60352bd5a3",
+            "001_6cbaa2b5b8c45eb9"
+        ]
+    );
+    let oldest = search(&q("*").sort(SortOrder::Oldest).page(3, 0));
+    assert_eq!(
+        ids(&oldest),
+        [
+            "008_bb6375531e942e0e",
+            "004_7b03753f9048215d",
+            "000_fac342b21f312e10"
+        ]
+    );
+}
+
+#[test]
+fn relevance_order() {
+    for query in [
+        "storm",
+        "storm surge",
+        "Pellham OR Achterberg",
+        "bank*",
+        "*",
+    ] {
+        let results = search(&q(query).page(ALL, 0));
+        let scores: Vec<f32> = results
+            .hits
+            .iter()
+            .map(|h| h.score.expect("relevance hits have a score"))
+            .collect();
+        assert!(scores.iter().all(|s| s.is_finite() && *s > 0.0), "{query}");
+        assert!(
+            scores.windows(2).all(|w| w[0] >= w[1]),
+            "{query}: {scores:?}"
+        );
+    }
+    // A heavy boost puts its articles first.
+    let results = search(&q("Quillfeather^50 OR comet^20 OR storm").page(ALL, 0));
+    let got = ids(&results);
+    assert_eq!(got[0], "001_eca18860b9138967");
+    assert_eq!(got[1], "005_7b1299c76b1bf8b9");
+    assert_eq!(
+        got[2..].iter().cloned().collect::<BTreeSet<_>>(),
+        hit_set(q("storm"))
+    );
+    // A headline match outweighs a comment match of the same word.
+    let results = search(&q("Idalene").page(ALL, 0));
+    let first = &fixture().docs[&results.hits[0].id];
+    assert!(first.has(&[F::Headline], "Idalene"));
+}
+
+#[test]
+fn pages_split_the_hits() {
+    let cases = [
+        q("*").sort(SortOrder::Newest),
+        q("*").sort(SortOrder::Oldest),
+        q("*"),
+        q("storm OR bank* OR Achterberg"),
+        q("storm OR bank* OR Achterberg").sort(SortOrder::Oldest),
+    ];
+    for request in cases {
+        let all = search(&request.clone().page(ALL, 0));
+        let total = all.total;
+        for size in [1, 7, 10, 25] {
+            let mut seen = Vec::new();
+            let mut offset = 0;
+            loop {
+                let page = search(&request.clone().page(size, offset));
+                assert_eq!(page.total, total, "total changes across pages");
+                assert_eq!((page.limit, page.offset), (size, offset));
+                assert!(page.hits.len() <= size);
+                if page.hits.is_empty() {
+                    break;
+                }
+                seen.extend(ids(&page));
+                offset += size;
+            }
+            assert_eq!(seen, ids(&all), "{:?} in pages of {size}", request.query);
+        }
+        // Past the end: no hits, the same total.
+        let past = search(&request.clone().page(10, total as usize + 5));
+        assert!(past.hits.is_empty());
+        assert_eq!(past.total, total);
+        // A zero limit only counts.
+        let count = search(&request.clone().page(0, 0));
+        assert!(count.hits.is_empty());
+        assert_eq!(count.total, total);
+    }
+    assert_eq!(search(&q("storm")).hits.len(), 10);
+}
+
+#[test]
+fn huge_pages_are_safe() {
+    // Offsets and limits far beyond the corpus must neither overflow nor
+    // size buffers for the page asked.
+    let storm = hit_set(q("storm"));
+    for sort in [SortOrder::Relevance, SortOrder::Newest] {
+        for (limit, offset) in [
+            (10, usize::MAX),
+            (usize::MAX, usize::MAX),
+            (10, 1 << 40),
+            (1_000_000, 68),
+        ] {
+            let results = search(&q("*").sort(sort).page(limit, offset));
+            assert_eq!(results.total, 69);
+            assert_eq!((results.limit, results.offset), (limit, offset));
+            let expected = 69usize.saturating_sub(offset).min(limit);
+            assert_eq!(results.hits.len(), expected, "{limit} {offset}");
+        }
+        let all = search(&q("storm").sort(sort).page(usize::MAX, 0));
+        assert_eq!(ids(&all).into_iter().collect::<BTreeSet<_>>(), storm);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Snippets.
+
+/// Whether a highlighted piece of text is one of the query's terms.
+fn is_query_term(piece: &str, words: &[&str], prefixes: &[&str]) -> bool {
+    let lower = fold(&piece.to_lowercase());
+    let stemmed = stem(&lower);
+    words.iter().any(|w| stem(w) == stemmed || stem(w) == lower)
+        || prefixes.iter().any(|p| {
+            let p = p.to_lowercase();
+            stemmed.starts_with(&p) || stemmed.starts_with(&stem(&p)) || lower.starts_with(&p)
+        })
+}
+
+fn check_snippet(snippet: &Snippet, words: &[&str], prefixes: &[&str], context: &str) {
+    let text = &snippet.text;
+    let mut last_end = 0;
+    for &[s, e] in &snippet.highlights {
+        assert!(
+            s < e && e <= text.len(),
+            "{context}: [{s}, {e}] in {text:?}"
+        );
+        assert!(
+            text.is_char_boundary(s) && text.is_char_boundary(e),
+            "{context}: [{s}, {e}] splits a character"
+        );
+        assert!(
+            s >= last_end,
+            "{context}: highlights overlap or are unordered"
+        );
+        last_end = e;
+        let piece = &text[s..e];
+        assert!(
+            is_query_term(piece, words, prefixes),
+            "{context}: {piece:?} is none of {words:?} {prefixes:?}"
+        );
+    }
+}
+
+/// Checks every snippet of a search whose positive part is the plain words
+/// `words` and prefixes `prefixes`, searched in `fields`.
+fn check_snippets(request: SearchRequest, words: &[&str], prefixes: &[&str], fields: &[F]) {
+    let results = search(&request.page(ALL, 0));
+    assert!(results.total > 0, "{:?}", results.query);
+    let f = fixture();
+    let matches = |stems: &[String]| {
+        stems.iter().any(|t| {
+            words.iter().any(|w| *t == stem(w))
+                || prefixes.iter().any(|p| {
+                    let p = p.to_lowercase();
+                    t.starts_with(&p) || t.starts_with(&stem(&p))
+                })
+        })
+    };
+    for hit in &results.hits {
+        let context = format!("{:?} {}", results.query, hit.id);
+        let doc = &f.docs[&hit.id];
+        let stored = &f.archive.get(&hit.id).expect("get")[0];
+        assert_eq!(hit.comment_count, stored.comments.len(), "{context}");
+        assert_eq!(hit.headline, stored.headline);
+        assert_eq!(hit.path, stored.path);
+        assert_eq!(hit.date, stored.date);
+        assert_eq!(hit.source, stored.source);
+
+        // The body: a piece of the body, marked where a term is.
+        let body = hit
+            .snippets
+            .body
+            .as_ref()
+            .expect("every article has a body");
+        check_snippet(body, words, prefixes, &context);
+        assert!(
+            stored.body.join(" ").contains(&body.text),
+            "{context}: body snippet is not body text"
+        );
+        let body_matches = fields.contains(&F::Body) && matches(&doc.body);
+        assert_eq!(
+            !body.highlights.is_empty(),
+            body_matches,
+            "{context}: body highlights"
+        );
+
+        // The comments: the first matching ones, by 1-based number.
+        let matching: Vec<usize> = if fields.contains(&F::Comments) {
+            doc.comment_stems
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| matches(c))
+                .map(|(i, _)| i + 1)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        assert_eq!(hit.snippets.comments_matched, matching.len(), "{context}");
+        let numbers: Vec<usize> = hit.snippets.comments.iter().map(|c| c.number).collect();
+        let first: Vec<usize> = matching.iter().take(3).copied().collect();
+        assert_eq!(numbers, first, "{context}: comment numbers");
+        for c in &hit.snippets.comments {
+            assert_eq!(c.of, stored.comments.len(), "{context}");
+            let comment = &stored.comments[c.number - 1];
+            assert!(
+                comment.contains(&c.snippet.text),
+                "{context}: comment {} is not {:?}",
+                c.number,
+                c.snippet.text
+            );
+            assert!(!c.snippet.highlights.is_empty(), "{context}");
+            check_snippet(&c.snippet, words, prefixes, &context);
+        }
+    }
+}
+
+#[test]
+fn snippets_mark_query_terms() {
+    check_snippets(q("storm"), &["storm"], &[], IN_ALL);
+    check_snippets(q("storm surge"), &["storm", "surge"], &[], IN_ALL);
+    check_snippets(q("Banks").any(true), &["bank"], &[], IN_ALL);
+    check_snippets(
+        q("nobody OR elections"),
+        &["nobody", "election"],
+        &[],
+        IN_ALL,
+    );
+    check_snippets(q("bank*"), &[], &["bank"], IN_ALL);
+    check_snippets(q("elect* Achterberg"), &["Achterberg"], &["elect"], IN_ALL);
+    check_snippets(
+        q("\"flood insurance\""),
+        &["flood", "insurance"],
+        &[],
+        IN_ALL,
+    );
+    check_snippets(q("\"São Paulo\""), &["sao", "paulo"], &[], IN_ALL);
+    // Excluded words are not marked.
+    check_snippets(q("storm -insurance"), &["storm"], &[], IN_ALL);
+    // --in decides which text is marked.
+    check_snippets(
+        q("storm").search_in(SearchIn::Body),
+        &["storm"],
+        &[],
+        IN_BODY,
+    );
+    check_snippets(
+        q("storm OR nobody").search_in(SearchIn::Comments),
+        &["storm", "nobody"],
+        &[],
+        IN_COMMENTS,
+    );
+    check_snippets(q("comments:nobody"), &["nobody"], &[], &[F::Comments]);
+    check_snippets(q("body:storm"), &["storm"], &[], &[F::Body]);
+}
+
+#[test]
+fn a_long_thread_names_its_comments() {
+    // 29 comments; the third matching one is quoted, the rest counted.
+    let results = search(&q("storm surge").page(ALL, 0));
+    let hit = results
+        .hits
+        .iter()
+        .find(|h| h.id == "003_9c2e920cb43519b3")
+        .expect("a hit");
+    assert_eq!(hit.comment_count, 29);
+    assert!(hit.snippets.comments_matched > 3);
+    assert_eq!(hit.snippets.comments.len(), 3);
+    assert!(hit.snippets.comments.iter().all(|c| c.of == 29));
+}
+
+#[test]
+fn queries_without_words_quote_the_lede() {
+    for request in [
+        q("*"),
+        q("-storm"),
+        q("* -storm").source("Northgate Science Weekly"),
+    ] {
+        let results = search(&request.page(ALL, 0));
+        for hit in &results.hits {
+            let body = hit.snippets.body.as_ref().expect("a lede");
+            assert!(body.highlights.is_empty());
+            let stored = &fixture().archive.get(&hit.id).expect("get")[0];
+            assert!(stored.body[0].starts_with(&body.text), "{}", hit.id);
+            assert!(body.text.chars().count() <= newsidx::snippet::FRAGMENT_CHARS);
+            assert!(hit.snippets.comments.is_empty());
+            assert_eq!(hit.snippets.comments_matched, 0);
+        }
+    }
+    let off = search(&q("storm").snippets(false));
+    assert!(off.hits.iter().all(|h| h.snippets.body.is_none()
+        && h.snippets.comments.is_empty()
+        && h.snippets.comments_matched == 0));
+}
+
+// ---------------------------------------------------------------------------
+// Facets and timelines.
+
+/// What the facets and timeline of `request` must say, counted over its
+/// hits.
+struct Counted {
+    sources: Vec<Count>,
+    unknown_source: u64,
+    years: Vec<Count>,
+    months: BTreeMap<String, u64>,
+    undated: u64,
+}
+
+fn count(request: &SearchRequest) -> Counted {
+    let results = search(
+        &request
+            .clone()
+            .facets(false, false)
+            .timeline(None)
+            .page(ALL, 0),
+    );
+    assert_eq!(results.total as usize, results.hits.len());
+    let mut sources: BTreeMap<String, u64> = BTreeMap::new();
+    let mut years: BTreeMap<String, u64> = BTreeMap::new();
+    let mut months: BTreeMap<String, u64> = BTreeMap::new();
+    let (mut unknown_source, mut undated) = (0, 0);
+    for hit in &results.hits {
+        match &hit.source {
+            Some(s) => *sources.entry(s.clone()).or_default() += 1,
+            None => unknown_source += 1,
+        }
+        match &hit.date {
+            Some(d) => {
+                *years.entry(d[..4].to_string()).or_default() += 1;
+                *months.entry(d[..7].to_string()).or_default() += 1;
+            }
+            None => undated += 1,
+        }
+    }
+    let mut sources: Vec<Count> = sources
+        .into_iter()
+        .map(|(value, count)| Count { value, count })
+        .collect();
+    sources.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    Counted {
+        sources,
+        unknown_source,
+        years: years
+            .into_iter()
+            .map(|(value, count)| Count { value, count })
+            .collect(),
+        months,
+        undated,
+    }
+}
+
+fn check_counts(request: SearchRequest) {
+    let expected = count(&request);
+    let results = search(&request.clone().facets(true, true).page(3, 0));
+    let facets = results.facets.expect("facets asked for");
+    assert_eq!(
+        facets.source.as_ref(),
+        Some(&expected.sources),
+        "{:?}",
+        request.query
+    );
+    assert_eq!(facets.unknown_source, Some(expected.unknown_source));
+    assert_eq!(facets.year.as_ref(), Some(&expected.years));
+    assert_eq!(facets.undated, Some(expected.undated));
+    let total: u64 =
+        expected.sources.iter().map(|c| c.count).sum::<u64>() + expected.unknown_source;
+    assert_eq!(total, results.total);
+
+    // Only what is asked for.
+    let sources_only = search(&request.clone().facets(true, false)).facets.unwrap();
+    assert!(sources_only.year.is_none() && sources_only.undated.is_none());
+    assert_eq!(sources_only.source, Some(expected.sources.clone()));
+    let years_only = search(&request.clone().facets(false, true)).facets.unwrap();
+    assert!(years_only.source.is_none() && years_only.unknown_source.is_none());
+    assert!(search(&request).facets.is_none());
+    assert!(search(&request).timeline.is_none());
+
+    // Timelines: every period from the first to the last, gaps included.
+    let by_year = search(&request.clone().timeline(Some(Period::Year)))
+        .timeline
+        .expect("timeline asked for");
+    assert_eq!(by_year.period, Period::Year);
+    assert_eq!(by_year.undated, expected.undated);
+    let years: BTreeMap<i32, u64> = expected
+        .years
+        .iter()
+        .map(|c| (c.value.parse().unwrap(), c.count))
+        .collect();
+    let want: Vec<Count> = match (years.keys().next(), years.keys().next_back()) {
+        (Some(&first), Some(&last)) => (first..=last)
+            .map(|y| Count {
+                value: y.to_string(),
+                count: years.get(&y).copied().unwrap_or(0),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    assert_eq!(by_year.buckets, want);
+
+    let by_month = search(&request.clone().timeline(Some(Period::Month)))
+        .timeline
+        .expect("timeline asked for");
+    assert_eq!(by_month.period, Period::Month);
+    assert_eq!(by_month.undated, expected.undated);
+    let mut want = Vec::new();
+    if let (Some(first), Some(last)) = (
+        expected.months.keys().next(),
+        expected.months.keys().next_back(),
+    ) {
+        let parse = |m: &str| -> (i32, u32) { (m[..4].parse().unwrap(), m[5..7].parse().unwrap()) };
+        let (mut y, mut m) = parse(first);
+        let end = parse(last);
+        loop {
+            let value = format!("{y:04}-{m:02}");
+            let count = expected.months.get(&value).copied().unwrap_or(0);
+            want.push(Count { value, count });
+            if (y, m) == end {
+                break;
+            }
+            (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        }
+    }
+    assert_eq!(by_month.buckets, want);
+    let counted: u64 = by_month.buckets.iter().map(|c| c.count).sum::<u64>() + by_month.undated;
+    assert_eq!(counted, results.total);
+}
+
+#[test]
+fn facets_and_timelines_count_every_match() {
+    check_counts(q("*"));
+    check_counts(q("storm"));
+    check_counts(q("Achterberg OR lighthouse"));
+    check_counts(q("library"));
+    check_counts(q("bank*").search_in(SearchIn::Comments));
+    check_counts(
+        q("*")
+            .source("Marrowfield Courier, Inc.")
+            .source("the marrowfield courier, inc."),
+    );
+    check_counts(dated("2011", "2013"));
+}
+
+#[test]
+fn facets_of_the_whole_corpus() {
+    let results = search(&q("*").facets(true, true).timeline(Some(Period::Year)));
+    let facets = results.facets.unwrap();
+    let sources: Vec<(String, u64)> = facets
+        .source
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.value, c.count))
+        .collect();
+    // The README's table: most first, ties by name.
+    let expected: Vec<(String, u64)> = [
+        ("Harbor Valley Gazette Co.", 8),
+        ("The Marrowfield Courier, Inc.", 9),
+        ("Tri-County Business Ledger LLC", 9),
+        ("Brisk River Sports Network", 7),
+        ("Coastline Herald Media Group", 7),
+        ("Kestrel Bay Evening Post Ltd.", 6),
+        ("Wendmoor Daily Chronicle", 6),
+        ("Ashgrove Public Radio Foundation", 5),
+        ("Northgate Science Weekly", 5),
+    ]
+    .into_iter()
+    .map(|(s, n)| (s.to_string(), n))
+    .collect::<Vec<_>>();
+    let mut expected = expected;
+    expected.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    assert_eq!(sources, expected);
+    assert_eq!(facets.unknown_source, Some(7));
+    assert_eq!(facets.undated, Some(4));
+    let timeline = results.timeline.unwrap();
+    assert_eq!(timeline.buckets.first().unwrap().value, "1995");
+    assert_eq!(timeline.buckets.last().unwrap().value, "2025");
+    assert_eq!(timeline.buckets.len(), 31);
+    assert_eq!(timeline.undated, 4);
+}
+
+#[test]
+fn facets_of_no_hits_are_empty() {
+    let results = search(&q("quokka").facets(true, true).timeline(Some(Period::Month)));
+    assert_eq!(results.total, 0);
+    let facets = results.facets.unwrap();
+    assert_eq!(facets.source, Some(Vec::new()));
+    assert_eq!(facets.year, Some(Vec::new()));
+    assert_eq!((facets.unknown_source, facets.undated), (Some(0), Some(0)));
+    let timeline = results.timeline.unwrap();
+    assert!(timeline.buckets.is_empty());
+    assert_eq!(timeline.undated, 0);
+}
+
+// ---------------------------------------------------------------------------
+// Errors.
+
+#[test]
+fn malformed_queries_are_query_errors_with_a_column() {
+    for (query, column) in [
+        ("\"unclosed", 1),
+        ("storm (surge", 7),
+        ("storm AND", 10),
+        ("storm)", 6),
+        ("title:storm", 1),
+        ("", 1),
+        ("café \"x", 6),
+    ] {
+        match fixture().archive.search(&q(query)) {
+            Err(Error::Query(e)) => {
+                assert_eq!(e.column, Some(column), "{query:?}: {e}");
+                assert!(
+                    e.to_string().contains(&format!("column {column}")),
+                    "{query:?}: {e}"
+                );
+                assert_eq!(Error::Query(e).kind(), newsidx::ErrorKind::Usage);
+            }
+            other => panic!("{query:?}: expected a query error, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn queries_without_searchable_words_find_nothing() {
+    for query in ["-", "+", "\"\"", "!!!", "headline:\"...\""] {
+        let results = search(&q(query));
+        assert_eq!(results.total, 0, "{query:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The JSON contract.
+
+#[test]
+fn json_output_follows_the_schema() {
+    let schema: serde_json::Value = serde_json::from_str(SCHEMA).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema is a valid schema");
+    let requests = [
+        q("storm surge"),
+        q("storm").facets(true, true).timeline(Some(Period::Month)),
+        q("*")
+            .facets(true, false)
+            .timeline(Some(Period::Year))
+            .page(ALL, 0),
+        q("*")
+            .facets(false, true)
+            .sort(SortOrder::Newest)
+            .page(ALL, 0),
+        q("nobody OR please")
+            .search_in(SearchIn::Comments)
+            .page(ALL, 0),
+        q("\"São Paulo\"").sort(SortOrder::Oldest),
+        q("quokka").facets(true, true).timeline(Some(Period::Year)),
+        q("bank*").page(5, 60),
+        q("storm").snippets(false).page(0, 0),
+    ];
+    for request in requests {
+        let results = search(&request);
+        let value = serde_json::to_value(&results).expect("results serialise");
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{:?}: {errors:#?}", request.query);
+    }
+}
+
+#[test]
+fn the_schema_rejects_what_the_library_never_writes() {
+    let schema: serde_json::Value = serde_json::from_str(SCHEMA).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let results = search(&q("storm").facets(true, true).timeline(Some(Period::Month)));
+    let good = serde_json::to_value(&results).unwrap();
+    assert!(validator.is_valid(&good));
+    let broken: Vec<fn(&mut serde_json::Value)> = vec![
+        |v| v["extra"] = 1.into(),
+        |v| {
+            v.as_object_mut().unwrap().remove("total");
+        },
+        |v| v["hits"][0]["date"] = "2019-1-01".into(),
+        |v| v["hits"][0]["date"] = "yesterday".into(),
+        |v| v["hits"][0]["colour"] = "red".into(),
+        |v| {
+            v["hits"][0].as_object_mut().unwrap().remove("snippets");
+        },
+        |v| v["hits"][0]["snippets"]["body"]["highlights"] = serde_json::json!([[1, 2, 3]]),
+        |v| v["hits"][0]["comment_count"] = (-1).into(),
+        |v| v["timeline"]["period"] = "week".into(),
+        |v| v["timeline"]["buckets"][0]["value"] = "2019".into(),
+        |v| {
+            v["facets"].as_object_mut().unwrap().remove("undated");
+        },
+    ];
+    for (i, change) in broken.iter().enumerate() {
+        let mut bad = good.clone();
+        change(&mut bad);
+        assert!(!validator.is_valid(&bad), "change {i} should be invalid");
+    }
+}
