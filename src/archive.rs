@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tantivy::directory::error::{LockError, OpenDirectoryError, OpenReadError};
+use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
+use tantivy::error::DataCorruption;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 
 use crate::analysis;
@@ -103,6 +105,7 @@ impl Archive {
                 detail: "its fields differ from the newsidx schema".into(),
             });
         }
+        check_segment_files(path, &index)?;
         analysis::register(&index);
         Archive::from_index(path, index)
     }
@@ -114,6 +117,25 @@ impl Archive {
             Err(Error::IndexNotFound { .. }) => Archive::create(path),
             other => other,
         }
+    }
+
+    /// Opens the index in `path` to rebuild it (`newsidx index --rebuild`):
+    /// like [`Archive::open_or_create`], except that an index that is
+    /// damaged or of another schema version, which the error messages tell
+    /// the user to rebuild, is replaced by a new, empty one.
+    ///
+    /// Only tantivy's own files are deleted, and only from a folder that
+    /// tantivy manages (it holds `meta.json` and `.managed.json`); a folder
+    /// that is not an index is refused as by [`Archive::open`].
+    pub fn open_for_rebuild(path: impl AsRef<Path>) -> Result<Archive> {
+        let path = path.as_ref();
+        match Archive::open_or_create(path) {
+            Err(Error::Damaged { .. } | Error::SchemaVersion { .. })
+                if path.join(MANAGED_FILE).is_file() => {}
+            other => return other,
+        }
+        remove_index_files(path)?;
+        Archive::create(path)
     }
 
     fn from_index(path: &Path, index: Index) -> Result<Archive> {
@@ -198,12 +220,97 @@ fn check_folder(path: &Path) -> Result<()> {
     }
 }
 
+/// The file in which tantivy lists the files it manages.
+const MANAGED_FILE: &str = ".managed.json";
+
+/// Deletes tantivy's files from an index folder (`meta.json`,
+/// `.managed.json` and the segment files, named after 32-hex-digit segment
+/// ids), holding the writer lock so that a running indexer is not pulled
+/// from under.
+fn remove_index_files(path: &Path) -> Result<()> {
+    let directory = MmapDirectory::open(path).map_err(|e| open_error(path, e.into()))?;
+    let _lock = directory
+        .acquire_lock(&INDEX_WRITER_LOCK)
+        .map_err(|e| writer_error(path, e.into()))?;
+    for entry in fs::read_dir(path).map_err(|e| Error::io(path, e))? {
+        let entry = entry.map_err(|e| Error::io(path, e))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let segment_file = name.len() > 33
+            && name.as_bytes()[32] == b'.'
+            && name.as_bytes()[..32]
+                .iter()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b));
+        if name == "meta.json" || name == MANAGED_FILE || segment_file {
+            match fs::remove_file(entry.path()) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::io(entry.path(), e));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// tantivy checks that a segment file holds 4 bytes, then reads its 8-byte
+/// footer, and panics on a file of 4 to 7 bytes: such a file (or any
+/// segment file too short to hold a footer) is reported as damage before
+/// tantivy opens it.
+fn check_segment_files(path: &Path, index: &Index) -> Result<()> {
+    use tantivy::index::SegmentComponent as C;
+    let segments = index
+        .searchable_segment_metas()
+        .map_err(|e| open_error(path, e))?;
+    for segment in &segments {
+        let mut components = vec![
+            C::Postings,
+            C::Positions,
+            C::Terms,
+            C::Store,
+            C::FastFields,
+            C::FieldNorms,
+        ];
+        if segment.has_deletes() {
+            components.push(C::Delete);
+        }
+        for component in components {
+            let file = segment.relative_path(component);
+            let Ok(meta) = fs::metadata(path.join(&file)) else {
+                // A missing file is reported by tantivy when it opens it.
+                continue;
+            };
+            if meta.len() < 8 {
+                let detail = format!("{} bytes, too short for a segment file", meta.len());
+                return Err(Error::Damaged {
+                    path: path.to_path_buf(),
+                    source: TantivyError::DataCorruption(DataCorruption::new(file, detail)),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 fn read_record(path: &Path, index: &Index) -> Result<IndexRecord> {
     let metas = index.load_metas().map_err(|e| open_error(path, e))?;
-    let payload = metas.payload.ok_or_else(|| Error::NotAnIndex {
-        path: path.to_path_buf(),
-        detail: "a tantivy index without a newsidx record".into(),
-    })?;
+    let Some(payload) = metas.payload else {
+        // `Archive::create` stopped (killed) between tantivy's creation of
+        // the index and newsidx's first commit leaves an empty index without
+        // a record: that is an empty newsidx index (`open` checks the
+        // schema next), not a reason to make the user delete the folder.
+        if metas.segments.is_empty() && metas.opstamp == 0 {
+            return Ok(IndexRecord {
+                newsidx_schema: schema::version(),
+                archive: None,
+                source_from: None,
+            });
+        }
+        return Err(Error::NotAnIndex {
+            path: path.to_path_buf(),
+            detail: "a tantivy index without a newsidx record".into(),
+        });
+    };
     serde_json::from_str(&payload).map_err(|_| Error::NotAnIndex {
         path: path.to_path_buf(),
         detail: "a tantivy index with a foreign commit record".into(),

@@ -173,10 +173,11 @@ pub struct IndexArgs {
     /// Skip files larger than this (suffixes K, M, G: powers of 1024).
     #[arg(long, value_name = "BYTES", value_parser = parse_size, default_value = "64M")]
     pub max_file_size: u64,
-    /// Commit at least every SECS seconds during a long run, so an
-    /// interrupted run loses little (0: commit once, at the end).
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
-    pub commit_every: u64,
+    /// Commit at least every SECS seconds during a long run, so that an
+    /// interrupted run loses little (decimals allowed; 0 commits after every
+    /// batch of 512 files).
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = parse_seconds)]
+    pub commit_every: f64,
     /// Drop every document first and index the whole archive afresh (also
     /// replaces an index built from another archive folder).
     #[arg(long)]
@@ -200,7 +201,7 @@ impl IndexArgs {
                 max_file_size: self.max_file_size,
             },
             rebuild: self.rebuild,
-            commit_every: (self.commit_every > 0).then(|| Duration::from_secs(self.commit_every)),
+            commit_every: Some(Duration::from_secs_f64(self.commit_every)),
             ..IndexOptions::default()
         }
     }
@@ -451,6 +452,16 @@ pub struct EvalArgs {
     pub json: JsonFlag,
 }
 
+/// Parses a number of seconds: finite, not negative, at most a year.
+pub fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(secs) if (0.0..=31_536_000.0).contains(&secs) => Ok(secs),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds between 0 and 31536000"
+        )),
+    }
+}
+
 /// Parses a byte size: a number with an optional suffix K, M, G or T
 /// (powers of 1024; `KB`, `KiB`, `MB`… and any case are accepted too).
 pub fn parse_size(text: &str) -> Result<u64, String> {
@@ -483,6 +494,15 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn seconds_are_finite_and_not_negative() {
+        assert_eq!(parse_seconds("0"), Ok(0.0));
+        assert_eq!(parse_seconds("2.5"), Ok(2.5));
+        for bad in ["-1", "NaN", "inf", "", "1e12", "soon"] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -16,7 +16,13 @@ pub(crate) fn run(args: &IndexArgs, out: &mut Out<impl Write>) -> anyhow::Result
     let index_path = args.index.path();
     // Refuse a bad archive folder or an index inside it before creating anything.
     check_locations(&args.dir, &index_path)?;
-    let archive = Archive::open_or_create(&index_path)?;
+    let archive = if args.rebuild {
+        // A damaged index or one of another schema version, which the error
+        // messages say to rebuild, is replaced rather than refused.
+        Archive::open_for_rebuild(&index_path)?
+    } else {
+        Archive::open_or_create(&index_path)?
+    };
     let bar = progress::bar();
     let mut options = args.options();
     options.progress = Some(progress::callback(bar.clone()));
