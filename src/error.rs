@@ -117,6 +117,13 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// Writing the output of an export failed.
+    #[error("cannot write the export: {source}")]
+    Output {
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
     /// An engine failure.
     #[error("search engine failure: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
@@ -134,7 +141,9 @@ impl Error {
             | Error::NotAnIndex { .. }
             | Error::SchemaVersion { .. }
             | Error::Damaged { .. } => ErrorKind::Index,
-            Error::Locked { .. } | Error::Io { .. } | Error::Tantivy(_) => ErrorKind::Internal,
+            Error::Locked { .. } | Error::Io { .. } | Error::Output { .. } | Error::Tantivy(_) => {
+                ErrorKind::Internal
+            }
         }
     }
 

@@ -60,60 +60,84 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 /// Walks `root`, which must be a folder.
 pub fn walk(root: &Path) -> Walk {
     let mut out = Walk::default();
-    let entries = WalkDir::new(root)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
-    for entry in entries {
-        match entry {
-            Ok(entry) => {
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let name = entry.file_name().to_string_lossy();
-                if !is_article_name(&name) {
-                    continue;
-                }
-                let rel = relative(root, entry.path());
-                match entry.metadata() {
-                    Ok(meta) => out.files.push(FileEntry {
-                        abs: entry.path().to_path_buf(),
-                        rel,
-                        size: meta.len(),
-                        mtime_ns: mtime_ns(&meta),
-                    }),
-                    Err(e) => out.problems.push(WalkProblem {
-                        rel,
-                        vanished: e
-                            .io_error()
-                            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound),
-                        detail: format!("cannot read metadata: {e}"),
-                    }),
-                }
-            }
-            Err(e) => {
-                let rel = e.path().map_or_else(String::new, |p| relative(root, p));
-                let detail = if e.loop_ancestor().is_some() {
-                    "symbolic link loop: not followed".to_string()
-                } else {
-                    match e.io_error() {
-                        Some(io) => format!("cannot list or open: {io}"),
-                        None => e.to_string(),
-                    }
-                };
-                let vanished = e
-                    .io_error()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound);
-                out.problems.push(WalkProblem {
-                    rel,
-                    detail,
-                    vanished,
-                });
-            }
+    for found in walk_iter(root) {
+        match found {
+            Found::File(file) => out.files.push(file),
+            Found::Problem(problem) => out.problems.push(problem),
         }
     }
     out
+}
+
+/// One item of a streaming walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// An article file.
+    File(FileEntry),
+    /// An entry that could not be examined.
+    Problem(WalkProblem),
+}
+
+/// Walks `root` lazily, in the same order as [`walk`], holding only the
+/// folders on the current path in memory: for passes over archives too large
+/// to list at once (`newsidx export`).
+pub fn walk_iter(root: &Path) -> impl Iterator<Item = Found> {
+    WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
+        .filter_map(move |entry| examine(root, entry))
+}
+
+/// What one entry of walkdir is, if anything of interest.
+fn examine(root: &Path, entry: walkdir::Result<walkdir::DirEntry>) -> Option<Found> {
+    match entry {
+        Ok(entry) => {
+            if !entry.file_type().is_file() {
+                return None;
+            }
+            let name = entry.file_name().to_string_lossy();
+            if !is_article_name(&name) {
+                return None;
+            }
+            let rel = relative(root, entry.path());
+            Some(match entry.metadata() {
+                Ok(meta) => Found::File(FileEntry {
+                    abs: entry.path().to_path_buf(),
+                    rel,
+                    size: meta.len(),
+                    mtime_ns: mtime_ns(&meta),
+                }),
+                Err(e) => Found::Problem(WalkProblem {
+                    rel,
+                    vanished: e
+                        .io_error()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound),
+                    detail: format!("cannot read metadata: {e}"),
+                }),
+            })
+        }
+        Err(e) => {
+            let rel = e.path().map_or_else(String::new, |p| relative(root, p));
+            let detail = if e.loop_ancestor().is_some() {
+                "symbolic link loop: not followed".to_string()
+            } else {
+                match e.io_error() {
+                    Some(io) => format!("cannot list or open: {io}"),
+                    None => e.to_string(),
+                }
+            };
+            let vanished = e
+                .io_error()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound);
+            Some(Found::Problem(WalkProblem {
+                rel,
+                detail,
+                vanished,
+            }))
+        }
+    }
 }
 
 /// Modification time in nanoseconds since the Unix epoch, 0 when unknown.
@@ -174,6 +198,27 @@ mod tests {
             "{:?}",
             walk.problems
         );
+    }
+
+    #[test]
+    fn the_streaming_walk_yields_what_walk_collects() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for rel in ["b/2.txt", "a/1.txt", "a/c/3.txt", "z.txt", "a/skip.md"] {
+            let path = root.join(rel);
+            fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            fs::write(path, "x").expect("write");
+        }
+        let collected = walk(root);
+        let streamed: Vec<FileEntry> = walk_iter(root)
+            .filter_map(|found| match found {
+                Found::File(file) => Some(file),
+                Found::Problem(_) => None,
+            })
+            .collect();
+        assert_eq!(streamed, collected.files);
+        let rels: Vec<&str> = streamed.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, ["a/1.txt", "a/c/3.txt", "b/2.txt", "z.txt"]);
     }
 
     #[test]

@@ -1,0 +1,498 @@
+//! Export to Quickwit: [`export_dir`] and [`Archive::export`].
+//!
+//! When one machine is no longer enough, an archive moves to
+//! [Quickwit](https://quickwit.io), a distributed engine built on tantivy.
+//! The export is what Quickwit's ingest takes: NDJSON, one article a line.
+//! `schema/quickwit-index.yaml` is the matching index config, and
+//! `docs/scale-out.md` says when and how to move.
+//!
+//! Both exports stream: [`export_dir`] walks the archive lazily
+//! ([`walk::walk_iter`]) and parses files in bounded batches on rayon
+//! threads, writing each batch in walk order before reading the next;
+//! [`Archive::export`] reads the document store segment by segment, one
+//! document at a time. Memory stays flat whatever the archive's size.
+//!
+//! # Format
+//!
+//! UTF-8, one JSON object per line, each line ended by `\n`. Every line has
+//! the same keys, in this order ([`FIELD_NAMES`]):
+//!
+//! | key | JSON type | value |
+//! |---|---|---|
+//! | `id` | string | file stem |
+//! | `path` | string | path relative to the archive root, `/`-separated |
+//! | `date` | string or `null` | RFC 3339 at midnight UTC, `2019-03-04T00:00:00Z`; `null` when undated |
+//! | `source` | string or `null` | publisher; `null` when unknown |
+//! | `source_key` | string or `null` | the same value as `source` |
+//! | `source_text` | string or `null` | the same value as `source` |
+//! | `headline` | string | first paragraph, cut near 200 characters |
+//! | `body` | string | body paragraphs joined with `\n` |
+//! | `notice` | string or `null` | syndication notice |
+//! | `comments` | array of strings | reader comments, in order |
+//! | `comment_count` | number | length of `comments` |
+//! | `invalid_utf8` | number | invalid UTF-8 sequences repaired while reading (0: none) |
+//!
+//! The keys are the stored and searchable fields of the newsidx schema
+//! (`schema/fields.json`), with its names and types; the bookkeeping fields
+//! (`file_size`, `file_mtime`, `file_hash`) are left out, as they describe a
+//! file at indexing time rather than the article. newsidx derives
+//! `source_key` and `source_text` from `source` with their own analyzers;
+//! Quickwit cannot fill one field from another, so the export repeats the
+//! value and the index config analyzes each copy as newsidx does.
+//!
+//! The body stays one string, as in the newsidx index, so positions run on
+//! across paragraphs and phrase queries behave the same in both engines.
+//! `null` rather than a missing key keeps every line's shape the same;
+//! Quickwit ignores `null` values.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{Field, Value};
+use tantivy::{TantivyDocument, TantivyError};
+use time::OffsetDateTime;
+
+use crate::archive::Archive;
+use crate::article::{self, Article, ParseOptions, SkipReason};
+use crate::error::{Error, Result};
+use crate::indexer::{self, SkippedFile, SourceFrom, stored_text};
+use crate::schema::Fields;
+use crate::walk::{self, FileEntry, Found};
+
+/// The keys of every exported line, in order.
+pub const FIELD_NAMES: [&str; 12] = [
+    "id",
+    "path",
+    "date",
+    "source",
+    "source_key",
+    "source_text",
+    "headline",
+    "body",
+    "notice",
+    "comments",
+    "comment_count",
+    "invalid_utf8",
+];
+
+/// Files parsed at a time: bounds memory, and the unit of parallel work.
+const BATCH: usize = 512;
+
+/// One line of the export (see the module docs for the format).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportedArticle {
+    /// File stem.
+    pub id: String,
+    /// Path relative to the archive root, `/`-separated.
+    pub path: String,
+    /// Publication date, RFC 3339 at midnight UTC.
+    pub date: Option<String>,
+    /// Publisher.
+    pub source: Option<String>,
+    /// Publisher again, for case-insensitive exact filters.
+    pub source_key: Option<String>,
+    /// Publisher again, for `source:` words in queries.
+    pub source_text: Option<String>,
+    /// First paragraph, cut near 200 characters.
+    pub headline: String,
+    /// Body paragraphs joined with `\n`.
+    pub body: String,
+    /// Syndication notice.
+    pub notice: Option<String>,
+    /// Reader comments, in order.
+    pub comments: Vec<String>,
+    /// Number of comments.
+    pub comment_count: u64,
+    /// Invalid UTF-8 sequences repaired while reading.
+    pub invalid_utf8: u64,
+}
+
+impl ExportedArticle {
+    /// The line of a parsed article whose source is `source`.
+    fn from_article(article: Article, source: Option<String>) -> ExportedArticle {
+        let comment_count = article.comments.len() as u64;
+        ExportedArticle {
+            date: article.date.map(|d| rfc3339(d.midnight().assume_utc())),
+            source_key: source.clone(),
+            source_text: source.clone(),
+            source,
+            body: article.body.join("\n"),
+            id: article.id,
+            path: article.path,
+            headline: article.headline,
+            notice: article.notice,
+            comments: article.comments,
+            comment_count,
+            invalid_utf8: article.invalid_utf8 as u64,
+        }
+    }
+
+    /// The line of a stored document. Missing fields give empty values, as
+    /// in `newsidx show`.
+    fn from_doc(fields: &Fields, doc: &TantivyDocument) -> ExportedArticle {
+        let text = |field| stored_text(doc, field);
+        let number = |field: Field| doc.get_first(field).and_then(|v| v.as_u64());
+        let source = text(fields.source);
+        let comments: Vec<String> = doc
+            .get_all(fields.comments)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect();
+        ExportedArticle {
+            id: text(fields.id).unwrap_or_default(),
+            path: text(fields.path).unwrap_or_default(),
+            date: doc
+                .get_first(fields.date)
+                .and_then(|v| v.as_datetime())
+                .map(|d| rfc3339(d.into_utc())),
+            source_key: source.clone(),
+            source_text: source.clone(),
+            source,
+            headline: text(fields.headline).unwrap_or_default(),
+            body: text(fields.body).unwrap_or_default(),
+            notice: text(fields.notice),
+            comment_count: number(fields.comment_count).unwrap_or(comments.len() as u64),
+            comments,
+            invalid_utf8: number(fields.invalid_utf8).unwrap_or(0),
+        }
+    }
+
+    /// The JSON line, `\n` included.
+    fn to_line(&self) -> Result<Vec<u8>> {
+        let mut line = serde_json::to_vec(self).map_err(|e| Error::Output {
+            source: io::Error::from(e),
+        })?;
+        line.push(b'\n');
+        Ok(line)
+    }
+}
+
+/// A UTC time as RFC 3339 with a `Z`, to the second: `2019-03-04T00:00:00Z`.
+/// (Index dates lie between 1678 and 2261, so the year has four digits.)
+fn rfc3339(t: OffsetDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// Options of [`export_dir`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExportOptions {
+    /// Where sources come from, as for indexing.
+    pub source_from: SourceFrom,
+    /// Parser limits (the maximum file size).
+    pub parse: ParseOptions,
+    /// Parsing threads (0: all cores).
+    pub threads: usize,
+}
+
+/// What an export did. From a folder, the counts of files add up:
+/// `files_seen = exported + skipped`, and the skips are those `newsidx
+/// index` would report for the same folder.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ExportReport {
+    /// The archive folder (read, or recorded in the index).
+    pub archive: Option<PathBuf>,
+    /// The index folder, when exporting from an index.
+    pub index: Option<PathBuf>,
+    /// Article files found (plus entries the walk could not examine); 0 when
+    /// exporting from an index.
+    pub files_seen: u64,
+    /// Articles written.
+    pub exported: u64,
+    /// Files not exported, by reason.
+    pub skipped: BTreeMap<String, u64>,
+    /// Each file not exported.
+    pub skipped_files: Vec<SkippedFile>,
+    /// Articles written without a date (`"date": null`).
+    pub undated: u64,
+    /// Articles written whose invalid UTF-8 was repaired.
+    pub repaired: u64,
+    /// Bytes read from article files (0 from an index).
+    pub bytes_read: u64,
+    /// Bytes of NDJSON written.
+    pub bytes_written: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+impl ExportReport {
+    /// Files not exported, all reasons together.
+    pub fn skipped_total(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+
+    fn push_skip(&mut self, skip: SkippedFile) {
+        *self.skipped.entry(skip.reason.to_string()).or_default() += 1;
+        self.skipped_files.push(skip);
+    }
+
+    fn count(&mut self, line: &ExportedArticle, bytes: usize) {
+        self.exported += 1;
+        self.undated += u64::from(line.date.is_none());
+        self.repaired += u64::from(line.invalid_utf8 > 0);
+        self.bytes_written += bytes as u64;
+    }
+}
+
+/// Exports the archive folder `dir` to `writer` as NDJSON, without an
+/// index: files are read and parsed as `newsidx index` reads them, and
+/// files that hold no article are reported, never fatal.
+///
+/// Lines come in walk order (paths sorted folder by folder). `writer` is
+/// buffered here; it is flushed before returning.
+pub fn export_dir(
+    dir: impl AsRef<Path>,
+    options: &ExportOptions,
+    writer: impl Write,
+) -> Result<ExportReport> {
+    let started = Instant::now();
+    let dir = dir.as_ref();
+    let root = archive_root(dir)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .thread_name(|i| format!("newsidx-export-{i}"))
+        .build()
+        .map_err(|e| Error::Tantivy(TantivyError::SystemError(e.to_string())))?;
+    let mut out = BufWriter::with_capacity(1 << 16, writer);
+    let mut report = ExportReport {
+        archive: Some(root.clone()),
+        ..ExportReport::default()
+    };
+    // Only names repaired from invalid UTF-8 can collide: remember those.
+    let mut repaired_names = HashSet::new();
+    let mut walk = walk::walk_iter(&root);
+    let mut batch = Vec::with_capacity(BATCH);
+    loop {
+        batch.clear();
+        for found in walk.by_ref() {
+            report.files_seen += 1;
+            match found {
+                Found::Problem(problem) => report.push_skip(SkippedFile {
+                    path: problem.rel,
+                    reason: SkipReason::Unreadable,
+                    detail: problem.detail,
+                }),
+                Found::File(file) => {
+                    if file.rel.contains('\u{FFFD}') && !repaired_names.insert(file.rel.clone()) {
+                        report.push_skip(SkippedFile {
+                            path: file.rel,
+                            reason: SkipReason::Unreadable,
+                            detail: "its name is not valid UTF-8 and collides with another file's name once repaired; rename it".into(),
+                        });
+                        continue;
+                    }
+                    batch.push(file);
+                    if batch.len() == BATCH {
+                        break;
+                    }
+                }
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let outcomes: Vec<FileOutcome> =
+            pool.install(|| batch.par_iter().map(|f| export_file(f, options)).collect());
+        for outcome in outcomes {
+            report.bytes_read += outcome.bytes_read;
+            match outcome.line {
+                Ok((article, line)) => {
+                    out.write_all(&line).map_err(output_error)?;
+                    report.count(&article, line.len());
+                }
+                Err(skip) => report.push_skip(skip),
+            }
+        }
+    }
+    out.flush().map_err(output_error)?;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// What became of one file: its line (with the article, for the report) or
+/// why it has none, and the bytes read.
+struct FileOutcome {
+    line: Result<(ExportedArticle, Vec<u8>), SkippedFile>,
+    bytes_read: u64,
+}
+
+/// Reads, parses and serialises one file (called from rayon workers).
+fn export_file(file: &FileEntry, options: &ExportOptions) -> FileOutcome {
+    let skipped = |skip: article::Skip| SkippedFile {
+        path: file.rel.clone(),
+        reason: skip.reason,
+        detail: skip.detail,
+    };
+    let bytes = match indexer::read_file(file, &options.parse) {
+        Ok(bytes) => bytes,
+        Err((skip, _vanished)) => {
+            return FileOutcome {
+                line: Err(skipped(skip)),
+                bytes_read: 0,
+            };
+        }
+    };
+    let line = article::parse(&bytes, &file.rel, &options.parse)
+        .map_err(skipped)
+        .and_then(|article| {
+            let source = match options.source_from {
+                SourceFrom::Folder => indexer::top_folder(&file.rel)
+                    .map(str::to_string)
+                    .or_else(|| article.source.clone()),
+                SourceFrom::Copyright => article.source.clone(),
+            };
+            let article = ExportedArticle::from_article(article, source);
+            let line = article.to_line().map_err(|e| SkippedFile {
+                path: file.rel.clone(),
+                reason: SkipReason::Unreadable,
+                detail: e.to_string(),
+            })?;
+            Ok((article, line))
+        });
+    FileOutcome {
+        line,
+        bytes_read: bytes.len() as u64,
+    }
+}
+
+impl Archive {
+    /// Exports every article of the index's last commit to `writer` as
+    /// NDJSON (see [`crate::export`]), segment by segment in stored order,
+    /// without the archive folder: the index stores every exported part.
+    ///
+    /// `writer` is buffered here; it is flushed before returning.
+    pub fn export(&self, writer: impl Write) -> Result<ExportReport> {
+        let started = Instant::now();
+        let record = self.record()?;
+        let searcher = self.reader().searcher();
+        let fields = self.fields();
+        let mut out = BufWriter::with_capacity(1 << 16, writer);
+        let mut report = ExportReport {
+            archive: record.archive,
+            index: Some(self.path().to_path_buf()),
+            ..ExportReport::default()
+        };
+        for segment in searcher.segment_readers() {
+            let store = segment
+                .get_store_reader(1)
+                .map_err(|e| self.engine_error(TantivyError::from(e)))?;
+            for doc in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+                let doc = doc.map_err(|e| self.engine_error(e))?;
+                let article = ExportedArticle::from_doc(fields, &doc);
+                let line = article.to_line()?;
+                out.write_all(&line).map_err(output_error)?;
+                report.count(&article, line.len());
+            }
+        }
+        out.flush().map_err(output_error)?;
+        report.seconds = started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+}
+
+fn output_error(source: io::Error) -> Error {
+    Error::Output { source }
+}
+
+/// Checks the archive folder and returns its canonical path.
+fn archive_root(dir: &Path) -> Result<PathBuf> {
+    let archive_error = |detail: String| Error::Archive {
+        path: dir.to_path_buf(),
+        detail,
+    };
+    let root = dir
+        .canonicalize()
+        .map_err(|e| archive_error(format!("cannot open it: {e}")))?;
+    if !root.is_dir() {
+        return Err(archive_error("it is not a folder".into()));
+    }
+    Ok(root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema;
+
+    fn article() -> Article {
+        Article {
+            id: "001_a".into(),
+            path: "herald/001_a.txt".into(),
+            date: Some(time::macros::date!(2019 - 03 - 04)),
+            source: Some("The Herald".into()),
+            headline: "Lede".into(),
+            body: vec!["Lede".into(), "Second".into()],
+            notice: None,
+            comments: vec!["one".into(), "two".into()],
+            invalid_utf8: 0,
+        }
+    }
+
+    #[test]
+    fn a_line_has_every_key_in_order() {
+        let line = ExportedArticle::from_article(article(), Some("The Herald".into()));
+        let json = String::from_utf8(line.to_line().unwrap()).unwrap();
+        assert!(json.ends_with("}\n") && !json.trim_end().contains('\n'));
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected = FIELD_NAMES.to_vec();
+        expected.sort_unstable();
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, expected);
+        assert!(json.starts_with(r#"{"id":"001_a","path":"herald/001_a.txt","date":"2019-03-04T00:00:00Z","source":"The Herald""#));
+        assert!(json.contains(r#""body":"Lede\nSecond""#), "{json}");
+        assert!(json.contains(r#""notice":null"#), "{json}");
+        assert!(json.contains(r#""comments":["one","two"],"comment_count":2,"invalid_utf8":0}"#));
+    }
+
+    #[test]
+    fn undated_and_sourceless_articles_get_nulls() {
+        let mut a = article();
+        a.date = None;
+        a.source = None;
+        let line = ExportedArticle::from_article(a, None);
+        let value: serde_json::Value = serde_json::from_slice(&line.to_line().unwrap()).unwrap();
+        for key in ["date", "source", "source_key", "source_text", "notice"] {
+            assert!(value[key].is_null(), "{key}");
+        }
+    }
+
+    #[test]
+    fn a_stored_document_gives_the_same_line_as_its_article() {
+        let fields = Fields::new(&schema::build_schema()).unwrap();
+        let a = article();
+        let file = FileEntry {
+            abs: PathBuf::from("x"),
+            rel: a.path.clone(),
+            size: 1,
+            mtime_ns: 0,
+        };
+        let doc = indexer::document(&fields, &a, a.source.as_deref(), &file, 0);
+        let from_doc = ExportedArticle::from_doc(&fields, &doc);
+        let from_article = ExportedArticle::from_article(a.clone(), a.source.clone());
+        assert_eq!(from_doc, from_article);
+    }
+
+    #[test]
+    fn times_are_rfc3339_utc() {
+        let t = time::macros::datetime!(1987-01-02 03:04:05 UTC);
+        assert_eq!(rfc3339(t), "1987-01-02T03:04:05Z");
+    }
+}

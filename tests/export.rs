@@ -1,0 +1,773 @@
+//! `newsidx export` and `schema/quickwit-index.yaml`: the contract with
+//! Quickwit.
+//!
+//! Quickwit cannot run here, so what is tested is what newsidx controls:
+//!
+//! * the index config mirrors the newsidx schema (`schema/fields.json`,
+//!   `schema/tantivy-schema.json`) field by field, and its analyzers produce
+//!   newsidx's terms where Quickwit allows it;
+//! * every exported line is a JSON object with exactly the mapped fields, each
+//!   of the JSON type its mapping ingests;
+//! * the export of `sample-corpus` round-trips: what it says of ids, dates,
+//!   sources and comments is what the index reports (`stats`, `get`), from
+//!   the folder and from an index alike.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use newsidx::Archive;
+use newsidx::analysis;
+use newsidx::export::{self, ExportOptions, ExportReport, ExportedArticle};
+use newsidx::indexer::SourceFrom;
+use newsidx::schema::{self, FieldSpec};
+use serde::Deserialize;
+use serde_json::Value;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer, Token,
+};
+
+// ---------------------------------------------------------------------------
+// The index config, as Quickwit reads it (only the keys used here; an
+// unexpected key fails the parse, so this test is updated with the file).
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndexConfig {
+    version: f64,
+    index_id: String,
+    doc_mapping: DocMapping,
+    search_settings: SearchSettings,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocMapping {
+    mode: String,
+    store_source: bool,
+    #[serde(default)]
+    timestamp_field: Option<String>,
+    #[serde(default)]
+    tokenizers: Vec<TokenizerEntry>,
+    field_mappings: Vec<FieldMapping>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenizerEntry {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    filters: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldMapping {
+    name: String,
+    description: String,
+    #[serde(rename = "type")]
+    kind: String,
+    tokenizer: Option<String>,
+    record: Option<String>,
+    fieldnorms: Option<bool>,
+    indexed: Option<bool>,
+    stored: Option<bool>,
+    fast: Option<bool>,
+    input_formats: Option<Vec<String>>,
+    output_format: Option<String>,
+    fast_precision: Option<String>,
+}
+
+impl FieldMapping {
+    // Quickwit's defaults (index-config docs, and `QuickwitTextOptions`,
+    // `QuickwitNumericOptions`, `QuickwitDateTimeOptions`).
+    fn indexed(&self) -> bool {
+        self.indexed.unwrap_or(true)
+    }
+    fn stored(&self) -> bool {
+        self.stored.unwrap_or(true)
+    }
+    fn fast(&self) -> bool {
+        self.fast.unwrap_or(false)
+    }
+    fn tokenizer(&self) -> &str {
+        self.tokenizer.as_deref().unwrap_or("default")
+    }
+    fn record(&self) -> &str {
+        self.record.as_deref().unwrap_or("basic")
+    }
+    fn fieldnorms(&self) -> bool {
+        self.fieldnorms.unwrap_or(false)
+    }
+    fn is_array(&self) -> bool {
+        self.kind.starts_with("array<")
+    }
+    fn element_type(&self) -> &str {
+        self.kind
+            .strip_prefix("array<")
+            .and_then(|t| t.strip_suffix('>'))
+            .unwrap_or(&self.kind)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchSettings {
+    default_search_fields: Vec<String>,
+}
+
+fn manifest_path(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn index_config() -> IndexConfig {
+    let path = manifest_path("schema/quickwit-index.yaml");
+    let text = std::fs::read_to_string(&path).expect("read schema/quickwit-index.yaml");
+    serde_norway::from_str(&text).expect("schema/quickwit-index.yaml parses")
+}
+
+/// tantivy's rendering of the newsidx schema, by field name.
+fn tantivy_schema() -> BTreeMap<String, Value> {
+    let text = std::fs::read_to_string(manifest_path("schema/tantivy-schema.json"))
+        .expect("read schema/tantivy-schema.json");
+    let fields: Vec<Value> = serde_json::from_str(&text).expect("tantivy-schema.json parses");
+    fields
+        .into_iter()
+        .map(|f| (f["name"].as_str().expect("name").to_string(), f))
+        .collect()
+}
+
+/// The newsidx fields a Quickwit document carries: those that are stored or
+/// searchable (the bookkeeping columns are neither).
+fn exported_specs() -> Vec<FieldSpec> {
+    schema::spec()
+        .fields
+        .into_iter()
+        .filter(|f| f.stored || f.indexed)
+        .collect()
+}
+
+/// The Quickwit tokenizer that stands for a newsidx analyzer.
+fn quickwit_tokenizer_for(analyzer: &str) -> &'static str {
+    match analyzer {
+        "raw" => "raw",
+        analysis::LOWER_RAW => "lowercase",
+        analysis::NEWS_PLAIN => "news_plain",
+        analysis::NEWS_EN => "en_stem",
+        other => panic!("no Quickwit tokenizer chosen for newsidx analyzer {other:?}"),
+    }
+}
+
+/// The Quickwit type of a newsidx field type.
+fn quickwit_type_for(kind: &str) -> &'static str {
+    match kind {
+        "text" => "text",
+        "date" => "datetime",
+        "u64" => "u64",
+        "i64" => "i64",
+        other => panic!("no Quickwit type chosen for newsidx type {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The mapping against the schema.
+
+#[test]
+fn the_mapping_names_every_stored_or_searchable_field_in_schema_order() {
+    let config = index_config();
+    let mapped: Vec<&str> = config
+        .doc_mapping
+        .field_mappings
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    let specs = exported_specs();
+    let expected: Vec<&str> = specs.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(mapped, expected);
+    assert_eq!(mapped, export::FIELD_NAMES, "the export writes these keys");
+}
+
+#[test]
+fn each_mapping_matches_its_newsidx_field() {
+    let config = index_config();
+    let tantivy = tantivy_schema();
+    let mappings: BTreeMap<&str, &FieldMapping> = config
+        .doc_mapping
+        .field_mappings
+        .iter()
+        .map(|m| (m.name.as_str(), m))
+        .collect();
+    for spec in exported_specs() {
+        let name = spec.name.as_str();
+        let m = mappings[name];
+        let rendered = &tantivy[name]["options"];
+        assert_eq!(
+            m.element_type(),
+            quickwit_type_for(&spec.kind),
+            "{name}: type"
+        );
+        assert_eq!(
+            m.description, spec.doc,
+            "{name}: description = fields.json doc"
+        );
+        assert_eq!(m.indexed(), spec.indexed, "{name}: indexed");
+        assert_eq!(m.stored(), spec.stored, "{name}: stored");
+        assert_eq!(m.fast(), spec.fast, "{name}: fast");
+        match spec.kind.as_str() {
+            "text" if spec.indexed => {
+                let analyzer = spec
+                    .analyzer
+                    .as_deref()
+                    .expect("indexed text has an analyzer");
+                assert_eq!(m.tokenizer(), quickwit_tokenizer_for(analyzer), "{name}");
+                let record = if spec.positions { "position" } else { "basic" };
+                assert_eq!(m.record(), record, "{name}: record");
+                assert_eq!(
+                    Some(m.fieldnorms()),
+                    rendered["indexing"]["fieldnorms"].as_bool(),
+                    "{name}: field norms as in tantivy-schema.json (BM25 needs them)"
+                );
+            }
+            "text" => {
+                // Quickwit refuses these keys on a field that is not indexed.
+                assert!(m.tokenizer.is_none() && m.record.is_none() && m.fieldnorms.is_none());
+            }
+            "date" => {
+                assert_eq!(
+                    m.input_formats.as_deref(),
+                    Some(&["rfc3339".to_string()][..])
+                );
+                assert_eq!(m.output_format.as_deref(), Some("rfc3339"));
+                assert_eq!(
+                    m.fast_precision.as_deref(),
+                    rendered["precision"].as_str(),
+                    "{name}: precision as in tantivy-schema.json"
+                );
+            }
+            _ => assert!(m.tokenizer.is_none() && m.record.is_none(), "{name}"),
+        }
+    }
+}
+
+#[test]
+fn the_index_settings_follow_newsidx() {
+    let config = index_config();
+    assert_eq!(config.version, 0.8);
+    assert_eq!(config.index_id, "newsidx");
+    assert_eq!(config.doc_mapping.mode, "strict");
+    assert!(!config.doc_mapping.store_source);
+    // Quickwit rejects documents without the timestamp field, and undated
+    // articles are exported: see the comment in the yaml.
+    assert_eq!(config.doc_mapping.timestamp_field, None);
+    // Unqualified words search what `newsidx search` searches by default.
+    assert_eq!(
+        config.search_settings.default_search_fields,
+        ["headline", "body", "comments"]
+    );
+    // Exactly one multi-valued field: the comments.
+    let arrays: Vec<&str> = config
+        .doc_mapping
+        .field_mappings
+        .iter()
+        .filter(|m| m.is_array())
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(arrays, ["comments"]);
+    // The custom tokenizer is newsidx's news_plain chain (analysis.rs).
+    let [plain] = &config.doc_mapping.tokenizers[..] else {
+        panic!("one custom tokenizer expected");
+    };
+    assert_eq!(
+        (plain.name.as_str(), plain.kind.as_str()),
+        ("news_plain", "simple")
+    );
+    assert_eq!(
+        plain.filters,
+        ["remove_long", "lower_caser", "ascii_folding"]
+    );
+}
+
+// ---------------------------------------------------------------------------
+// The analyzers: Quickwit's chains, rebuilt from tantivy's filters as Quickwit
+// builds them, against newsidx's on the sample corpus's own text.
+
+/// Quickwit's `remove_long` limit (`DEFAULT_REMOVE_TOKEN_LENGTH`).
+const QUICKWIT_MAX_TOKEN_BYTES: usize = 255;
+
+/// Quickwit's built-in `en_stem`.
+fn quickwit_en_stem() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(QUICKWIT_MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The yaml's custom `news_plain`: `simple` with `remove_long`,
+/// `lower_caser`, `ascii_folding`.
+fn quickwit_news_plain() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(QUICKWIT_MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        out.push(token.clone());
+    }
+    out
+}
+
+/// Terms of `ours` and `theirs` that differ, over tokens of ASCII words of at
+/// most 40 bytes (the documented differences aside), keyed by byte offset.
+fn differing_terms(
+    ours: &mut TextAnalyzer,
+    theirs: &mut TextAnalyzer,
+    text: &str,
+) -> Vec<(String, String, String)> {
+    let theirs: BTreeMap<usize, Token> = tokens(theirs, text)
+        .into_iter()
+        .map(|t| (t.offset_from, t))
+        .collect();
+    let mut differ = Vec::new();
+    for token in tokens(ours, text) {
+        let word = &text[token.offset_from..token.offset_to];
+        if !word.is_ascii() {
+            continue;
+        }
+        match theirs.get(&token.offset_from) {
+            Some(t) if t.text == token.text => {}
+            other => differ.push((
+                word.to_string(),
+                token.text.clone(),
+                other.map_or_else(|| "(none)".to_string(), |t| t.text.clone()),
+            )),
+        }
+    }
+    differ
+}
+
+fn sample_text() -> String {
+    let mut out = Vec::new();
+    let report = export::export_dir(common::sample_corpus(), &ExportOptions::default(), &mut out)
+        .expect("export sample corpus");
+    assert!(report.exported > 0);
+    let mut text = String::new();
+    for line in lines(&out) {
+        let a: ExportedArticle = serde_json::from_value(line).expect("line");
+        text.push_str(&a.headline);
+        text.push('\n');
+        text.push_str(&a.body);
+        text.push('\n');
+        text.push_str(&a.comments.join("\n"));
+        text.push('\n');
+        text.push_str(a.source.as_deref().unwrap_or(""));
+        text.push('\n');
+    }
+    text
+}
+
+#[test]
+fn quickwit_analyzers_give_newsidx_terms_on_ascii_words() {
+    let text = sample_text();
+    let mut news_en = analysis::news_en();
+    let differ = differing_terms(&mut news_en, &mut quickwit_en_stem(), &text);
+    assert!(
+        differ.is_empty(),
+        "en_stem differs from news_en: {differ:?}"
+    );
+    let mut news_plain = analysis::news_plain();
+    let differ = differing_terms(&mut news_plain, &mut quickwit_news_plain(), &text);
+    assert!(differ.is_empty(), "news_plain differs: {differ:?}");
+    // The comparison has teeth: stemmed and unstemmed terms differ.
+    let stemmed_vs_plain = differing_terms(&mut news_en, &mut quickwit_news_plain(), &text);
+    assert!(stemmed_vs_plain.len() > 100, "{}", stemmed_vs_plain.len());
+}
+
+#[test]
+fn the_documented_differences_are_the_real_ones() {
+    // en_stem does not fold to ASCII: an accented word is its own term.
+    let folded: Vec<String> = tokens(&mut analysis::news_en(), "Zoë café")
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    let unfolded: Vec<String> = tokens(&mut quickwit_en_stem(), "Zoë café")
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    assert_eq!(folded, ["zoe", "cafe"]);
+    assert_eq!(unfolded, ["zoë", "café"]);
+    // Quickwit keeps tokens of 41 to 255 bytes, which newsidx drops.
+    let long = "x".repeat(analysis::MAX_TOKEN_BYTES + 1);
+    assert!(tokens(&mut analysis::news_en(), &long).is_empty());
+    assert_eq!(tokens(&mut quickwit_en_stem(), &long).len(), 1);
+}
+
+// ---------------------------------------------------------------------------
+// The export against the mapping.
+
+fn lines(ndjson: &[u8]) -> Vec<Value> {
+    let text = std::str::from_utf8(ndjson).expect("the export is UTF-8");
+    assert!(
+        text.is_empty() || text.ends_with('\n'),
+        "lines end with \\n"
+    );
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("line {}: {e}: {line}", i + 1))
+        })
+        .collect()
+}
+
+/// Fields whose value may be `null` (newsidx leaves them out of a document).
+const NULLABLE: [&str; 5] = ["date", "source", "source_key", "source_text", "notice"];
+
+/// Checks one JSON value against the Quickwit type that ingests it.
+fn check_value(field: &str, kind: &str, value: &Value) {
+    match kind {
+        "text" => assert!(value.is_string(), "{field}: a string, not {value}"),
+        "u64" => assert!(
+            value.is_u64(),
+            "{field}: a non-negative integer, not {value}"
+        ),
+        "datetime" => {
+            let text = value.as_str().unwrap_or_else(|| panic!("{field}: {value}"));
+            let parsed =
+                time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                    .unwrap_or_else(|e| panic!("{field}: {text} is not RFC 3339: {e}"));
+            assert_eq!(parsed.offset(), time::UtcOffset::UTC, "{field}: UTC");
+            assert_eq!(parsed.time(), time::Time::MIDNIGHT, "{field}: midnight");
+        }
+        other => panic!("{field}: no check for Quickwit type {other}"),
+    }
+}
+
+/// Checks every line against the mapping; returns the parsed articles.
+fn check_lines(ndjson: &[u8]) -> Vec<ExportedArticle> {
+    let config = index_config();
+    let mappings = &config.doc_mapping.field_mappings;
+    let names: BTreeSet<&str> = mappings.iter().map(|m| m.name.as_str()).collect();
+    let mut articles = Vec::new();
+    for line in lines(ndjson) {
+        let object = line.as_object().expect("each line is a JSON object");
+        let keys: BTreeSet<&str> = object.keys().map(String::as_str).collect();
+        assert_eq!(keys, names, "exactly the mapped fields (mode: strict)");
+        for m in mappings {
+            let value = &object[&m.name];
+            if value.is_null() {
+                assert!(NULLABLE.contains(&m.name.as_str()), "{} is null", m.name);
+                continue;
+            }
+            if m.is_array() {
+                let items = value
+                    .as_array()
+                    .unwrap_or_else(|| panic!("{}: array", m.name));
+                for item in items {
+                    check_value(&m.name, m.element_type(), item);
+                }
+            } else {
+                check_value(&m.name, &m.kind, value);
+            }
+        }
+        let article: ExportedArticle =
+            serde_json::from_value(line.clone()).expect("a line reads back as ExportedArticle");
+        assert_eq!(article.comment_count, article.comments.len() as u64);
+        assert_eq!(article.source_key, article.source);
+        assert_eq!(article.source_text, article.source);
+        articles.push(article);
+    }
+    articles
+}
+
+fn export_folder(dir: &Path, source_from: SourceFrom) -> (Vec<u8>, ExportReport) {
+    let options = ExportOptions {
+        source_from,
+        ..ExportOptions::default()
+    };
+    let mut out = Vec::new();
+    let report = export::export_dir(dir, &options, &mut out).expect("export folder");
+    (out, report)
+}
+
+fn build_index(dir: &Path, archive: &Path, source_from: SourceFrom) -> Archive {
+    let index = Archive::create(dir.join("idx")).expect("create index");
+    let options = newsidx::IndexOptions {
+        source_from,
+        ..common::options(2)
+    };
+    index
+        .index_dir(archive, &options)
+        .expect("index sample corpus");
+    index
+}
+
+fn by_path(articles: Vec<ExportedArticle>) -> BTreeMap<String, ExportedArticle> {
+    let count = articles.len();
+    let map: BTreeMap<String, ExportedArticle> =
+        articles.into_iter().map(|a| (a.path.clone(), a)).collect();
+    assert_eq!(map.len(), count, "paths are unique");
+    map
+}
+
+#[test]
+fn every_line_of_the_sample_export_fits_the_mapping() {
+    let (out, report) = export_folder(&common::sample_corpus(), SourceFrom::Copyright);
+    let articles = check_lines(&out);
+    // The figures of sample-corpus/README.md.
+    assert_eq!(articles.len(), 69);
+    assert_eq!(report.exported, 69);
+    assert_eq!(report.files_seen, 71);
+    assert_eq!(report.skipped_total(), 2);
+    assert_eq!(report.skipped.get("empty"), Some(&1));
+    assert_eq!(report.skipped.get("binary"), Some(&1));
+    assert_eq!(report.undated, 4);
+    assert_eq!(report.repaired, 1);
+    assert_eq!(report.bytes_written, out.len() as u64);
+    let comments: u64 = articles.iter().map(|a| a.comment_count).sum();
+    assert_eq!(comments, 217);
+    assert_eq!(articles.iter().filter(|a| a.source.is_none()).count(), 7);
+    // Walk order: paths sorted folder by folder.
+    let paths: Vec<&str> = articles.iter().map(|a| a.path.as_str()).collect();
+    let mut sorted = paths.clone();
+    sorted.sort_unstable();
+    assert_eq!(paths, sorted);
+}
+
+#[test]
+fn the_export_round_trips_through_stats_and_show() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sample = common::sample_corpus();
+    let archive = build_index(dir.path(), &sample, SourceFrom::Copyright);
+    let mut out = Vec::new();
+    let report = archive.export(&mut out).expect("export index");
+    let from_index = check_lines(&out);
+    let stats = archive.stats().expect("stats");
+
+    assert_eq!(from_index.len() as u64, stats.documents);
+    assert_eq!(report.exported, stats.documents);
+    assert_eq!(report.undated, stats.undated);
+    assert_eq!(report.index.as_deref(), Some(archive.path()));
+    assert_eq!(report.archive, stats.archive);
+    let undated = from_index.iter().filter(|a| a.date.is_none()).count() as u64;
+    assert_eq!(undated, stats.undated);
+
+    // Sources.
+    let mut sources: BTreeMap<String, u64> = BTreeMap::new();
+    for a in &from_index {
+        if let Some(source) = &a.source {
+            *sources.entry(source.clone()).or_default() += 1;
+        }
+    }
+    let stats_sources: BTreeMap<String, u64> = stats
+        .sources
+        .iter()
+        .map(|s| (s.source.clone(), s.articles))
+        .collect();
+    assert_eq!(sources, stats_sources);
+    let unknown = from_index.iter().filter(|a| a.source.is_none()).count() as u64;
+    assert_eq!(unknown, stats.unknown_source);
+
+    // Comments.
+    let comments: u64 = from_index.iter().map(|a| a.comment_count).sum();
+    assert_eq!(comments, stats.comments);
+    let with_comments = from_index.iter().filter(|a| a.comment_count > 0).count() as u64;
+    assert_eq!(with_comments, stats.articles_with_comments);
+
+    // Dates: range and years.
+    let days: BTreeSet<&str> = from_index
+        .iter()
+        .filter_map(|a| a.date.as_deref())
+        .map(|d| &d[..10])
+        .collect();
+    assert_eq!(days.first().copied(), stats.first_date.as_deref());
+    assert_eq!(days.last().copied(), stats.last_date.as_deref());
+    let mut years: BTreeMap<i32, u64> = BTreeMap::new();
+    for a in &from_index {
+        if let Some(d) = &a.date {
+            *years.entry(d[..4].parse().expect("year")).or_default() += 1;
+        }
+    }
+    let stats_years: BTreeMap<i32, u64> = stats
+        .per_year
+        .iter()
+        .map(|y| (y.year, y.articles))
+        .collect();
+    assert_eq!(years, stats_years);
+
+    // Each article as `newsidx show` reports it.
+    for a in &from_index {
+        let shown = archive.get(&a.id).expect("get");
+        let shown = shown
+            .iter()
+            .find(|s| s.path == a.path)
+            .unwrap_or_else(|| panic!("show {} finds {}", a.id, a.path));
+        assert_eq!(shown.id, a.id);
+        assert_eq!(
+            shown.date.as_ref().map(|d| format!("{d}T00:00:00Z")),
+            a.date,
+            "{}",
+            a.path
+        );
+        assert_eq!(shown.source, a.source, "{}", a.path);
+        assert_eq!(shown.comments.len() as u64, a.comment_count, "{}", a.path);
+        assert_eq!(shown.comments, a.comments, "{}", a.path);
+        assert_eq!(shown.headline, a.headline, "{}", a.path);
+        assert_eq!(shown.body.join("\n"), a.body, "{}", a.path);
+        assert_eq!(shown.notice, a.notice, "{}", a.path);
+        assert_eq!(shown.repaired, a.invalid_utf8 > 0, "{}", a.path);
+    }
+
+    // The folder gives the same articles, and the report the index gave.
+    let (out, folder_report) = export_folder(&sample, SourceFrom::Copyright);
+    assert_eq!(by_path(check_lines(&out)), by_path(from_index));
+    let index_report = archive
+        .index_dir(&sample, &common::options(1))
+        .expect("re-index");
+    assert_eq!(index_report.unchanged, folder_report.exported);
+    let first = Archive::create(dir.path().join("again"))
+        .expect("create")
+        .index_dir(&sample, &common::options(1))
+        .expect("index");
+    assert_eq!(folder_report.files_seen, first.files_seen);
+    assert_eq!(folder_report.skipped, first.skipped);
+    assert_eq!(folder_report.skipped_files, first.skipped_files);
+    assert_eq!(folder_report.undated, first.undated);
+    assert_eq!(folder_report.repaired, first.repaired);
+    assert_eq!(folder_report.bytes_read, first.bytes_read);
+}
+
+#[test]
+fn sources_from_folders_are_exported_as_indexed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sample = common::sample_corpus();
+    let archive = build_index(dir.path(), &sample, SourceFrom::Folder);
+    let mut out = Vec::new();
+    archive.export(&mut out).expect("export index");
+    let from_index = by_path(check_lines(&out));
+    let (out, _) = export_folder(&sample, SourceFrom::Folder);
+    let from_folder = by_path(check_lines(&out));
+    assert_eq!(from_folder, from_index);
+    for (path, a) in &from_folder {
+        let top = path.split('/').next().expect("top folder");
+        assert_eq!(a.source.as_deref(), Some(top), "{path}");
+    }
+}
+
+#[test]
+fn an_empty_archive_exports_nothing_and_a_missing_one_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, report) = export_folder(dir.path(), SourceFrom::Copyright);
+    assert!(out.is_empty());
+    assert_eq!((report.files_seen, report.exported), (0, 0));
+    let mut sink = Vec::new();
+    let err = export::export_dir(
+        dir.path().join("missing"),
+        &ExportOptions::default(),
+        &mut sink,
+    )
+    .expect_err("no such folder");
+    assert_eq!(err.kind(), newsidx::ErrorKind::Usage, "{err}");
+}
+
+#[test]
+fn a_failing_writer_is_an_output_error() {
+    struct Full;
+    impl std::io::Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "closed",
+            ))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let err = export::export_dir(common::sample_corpus(), &ExportOptions::default(), Full)
+        .expect_err("the writer fails");
+    assert!(matches!(err, newsidx::Error::Output { .. }), "{err}");
+    let source = std::error::Error::source(&err).expect("the I/O error is kept");
+    let io = source.downcast_ref::<std::io::Error>().expect("io::Error");
+    assert_eq!(io.kind(), std::io::ErrorKind::BrokenPipe);
+}
+
+// ---------------------------------------------------------------------------
+// The command.
+
+fn newsidx() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsidx"));
+    command.env_remove(newsidx::archive::INDEX_ENV);
+    command
+}
+
+#[test]
+fn the_command_exports_a_folder_to_a_file_and_an_index_to_stdout() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sample = common::sample_corpus();
+    let file = dir.path().join("articles.ndjson");
+    let run = newsidx()
+        .arg("export")
+        .arg(&sample)
+        .arg("--out")
+        .arg(&file)
+        .output()
+        .expect("run newsidx export DIR");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(run.stdout.is_empty(), "the lines went to --out");
+    assert!(stderr.contains("articles            69"), "{stderr}");
+    assert!(stderr.contains("(1 binary, 1 empty)"), "{stderr}");
+    let from_folder = by_path(check_lines(&std::fs::read(&file).expect("read --out")));
+    assert_eq!(from_folder.len(), 69);
+
+    build_index(dir.path(), &sample, SourceFrom::Copyright);
+    let run = newsidx()
+        .args(["export", "--index"])
+        .arg(dir.path().join("idx"))
+        .output()
+        .expect("run newsidx export --index");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("exported the index"), "{stderr}");
+    assert_eq!(by_path(check_lines(&run.stdout)), from_folder);
+}
+
+#[test]
+fn the_command_refuses_to_write_into_the_archive_or_mix_sources() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = common::copy_sample(dir.path());
+    let inside = archive.join("export.ndjson");
+    let run = newsidx()
+        .arg("export")
+        .arg(&archive)
+        .arg("--out")
+        .arg(&inside)
+        .output()
+        .expect("run");
+    assert_eq!(run.status.code(), Some(2));
+    assert!(!inside.exists());
+    assert!(String::from_utf8_lossy(&run.stderr).contains("never writes into an archive"));
+    let run = newsidx()
+        .arg("export")
+        .arg(&archive)
+        .arg("--index")
+        .arg(dir.path().join("idx"))
+        .output()
+        .expect("run");
+    assert_eq!(run.status.code(), Some(2), "DIR or --index, not both");
+    let run = newsidx()
+        .args(["export", "--index"])
+        .arg(dir.path().join("none"))
+        .output()
+        .expect("run");
+    assert_eq!(run.status.code(), Some(3), "no index there");
+}
