@@ -111,7 +111,14 @@ fn main() {
     let mut rows = Vec::new();
     let label = format!("generated {n}");
     let summary = measure(
-        &label, &corpus, stats.bytes, &scratch, memory, threads, repeat, &mut rows,
+        &label,
+        &corpus,
+        stats.bytes,
+        &scratch,
+        memory,
+        threads,
+        repeat,
+        &mut rows,
     );
     if small_memory > 0 {
         let fresh = run_fresh(&corpus, &scratch, small_memory as usize, threads);
@@ -236,7 +243,13 @@ fn measure(
         eprintln!("  {label}: first runs {min:.2}..{max:.2} s (median kept)");
     }
     rows.push(Row::new(label, "first run", input_bytes, &first, memory));
-    rows.push(Row::new(label, "unchanged re-run", input_bytes, &rerun, memory));
+    rows.push(Row::new(
+        label,
+        "unchanged re-run",
+        input_bytes,
+        &rerun,
+        memory,
+    ));
     Summary {
         reindex_ratio: rerun.seconds / first.seconds,
     }

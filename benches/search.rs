@@ -98,9 +98,7 @@ impl Query {
         let to = self
             .to
             .map(|d| parse_date_filter(d, DateEnd::End).expect("a valid date"));
-        let mut request = SearchRequest::new(&self.text)
-            .dates(from, to)
-            .page(10, 0);
+        let mut request = SearchRequest::new(&self.text).dates(from, to).page(10, 0);
         if let Some(source) = self.source {
             request = request.source(source);
         }
@@ -321,7 +319,9 @@ fn main() {
     let rounds = util::env_u64("NEWSIDX_BENCH_ROUNDS", if full { 20 } else { 2 }).max(1);
     let cli_rounds = util::env_u64("NEWSIDX_BENCH_CLI_ROUNDS", 5).max(1);
     if !full {
-        println!("search bench: smoke run ({n} articles); `cargo bench --bench search` for figures");
+        println!(
+            "search bench: smoke run ({n} articles); `cargo bench --bench search` for figures"
+        );
     }
     let queries = queries();
     check_vocabulary(&queries);
@@ -387,9 +387,9 @@ fn main() {
     println!("\n| query | class | hits | in-process median ms | CLI median ms |");
     println!("|---|---|---:|---:|---:|");
     for (i, q) in queries.iter().enumerate() {
-        let cli_ms = cli
-            .as_ref()
-            .map_or(f64::NAN, |c| util::median(&mut c.latencies.by_query[i].clone()));
+        let cli_ms = cli.as_ref().map_or(f64::NAN, |c| {
+            util::median(&mut c.latencies.by_query[i].clone())
+        });
         println!(
             "| `{}` | {} | {} | {:.2} | {:.1} |",
             q.label().replace('|', "\\|"),

@@ -192,7 +192,13 @@ const TOPICS: [(&str, &str, &[&str]); 12] = [
         "sports",
         "team game season coach players league championship baseball football basketball soccer \
          hockey win victory score points tournament stadium fans playoffs",
-        &["world cup", "home run", "final game", "head coach", "super bowl"],
+        &[
+            "world cup",
+            "home run",
+            "final game",
+            "head coach",
+            "super bowl",
+        ],
     ),
     (
         "justice",
@@ -234,13 +240,23 @@ const TOPICS: [(&str, &str, &[&str]); 12] = [
         "education",
         "school schools students teachers university college education classes district tuition \
          campus parents exams curriculum",
-        &["school board", "high school", "school district", "student loans"],
+        &[
+            "school board",
+            "high school",
+            "school district",
+            "student loans",
+        ],
     ),
     (
         "agriculture",
         "farm farmers wheat corn harvest crop crops cattle coffee cocoa sugar grain soybeans land \
          rural acres orchards",
-        &["wheat harvest", "farm bill", "grain prices", "crop insurance"],
+        &[
+            "wheat harvest",
+            "farm bill",
+            "grain prices",
+            "crop insurance",
+        ],
     ),
     (
         "labour",
@@ -717,9 +733,9 @@ pub fn article(seed: u64, i: u64) -> Generated {
             .out
             .push_str(&format!("© Copyright (c) {year} {publisher}\n")),
         70..=89 => w.out.push_str(&format!("© {year} {publisher}\n")),
-        90..=93 => w
-            .out
-            .push_str(&format!("Copyright {year} {publisher}. All rights reserved.\n")),
+        90..=93 => w.out.push_str(&format!(
+            "Copyright {year} {publisher}. All rights reserved.\n"
+        )),
         _ => {}
     }
     w.out.push_str("—-\n");
