@@ -3,7 +3,9 @@
 //! `news_en` is the analyzer of headlines, bodies and comments: words split at
 //! non-alphanumeric characters, tokens over 40 bytes dropped, lowercased,
 //! folded to ASCII, then stemmed with the English Snowball stemmer. Query text
-//! goes through the same analyzer, so `Banks` finds `banking`.
+//! goes through the same analyzer, so `Banks` finds `banking`. Stop words
+//! are indexed; queries whose words are alternatives leave them out
+//! ([`is_stop_word`]).
 //!
 //! The stemmer is the dominant cost of indexing (about 250 ns a token), and
 //! news vocabulary is highly repetitive, so [`CachedStemmer`] remembers the
@@ -31,6 +33,25 @@ pub const LOWER_RAW: &str = "lower_raw";
 pub const MAX_TOKEN_BYTES: usize = 40;
 /// Entries a stem cache holds before it is cleared.
 pub const STEM_CACHE_CAPACITY: usize = 200_000;
+
+/// English function words, dropped from natural-language queries (see
+/// [`is_stop_word`]): the Snowball project's English stop list without its
+/// contractions (which the tokenizer splits anyway), sorted. `us` is not on
+/// it, so `US` (the country) stays searchable.
+#[rustfmt::skip]
+pub const QUERY_STOP_WORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are",
+    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but",
+    "by", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from",
+    "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him",
+    "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "me", "more",
+    "most", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other",
+    "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so",
+    "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then",
+    "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up",
+    "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why",
+    "with", "would", "you", "your", "yours", "yourself", "yourselves",
+];
 
 /// Registers the newsidx analyzers on an index. Call before writing or
 /// parsing queries.
@@ -77,6 +98,20 @@ pub fn fold(text: &str) -> String {
         out.push_str(&token.text);
     }
     out
+}
+
+/// Whether `word`, folded as [`fold`] does, is one of the
+/// [`QUERY_STOP_WORDS`].
+///
+/// Stop words are kept in the index (phrases such as `"state of the union"`
+/// and words such as `The Who` stay searchable); only queries whose words are
+/// alternatives (`--any`, and the natural-language queries of
+/// [`crate::eval`]) leave them out. A stop word required by an AND query
+/// matches nearly every article and changes nothing, but as an alternative it
+/// makes every article a hit and adds a little score to each for `what`,
+/// `which` or `has`: noise that pushes relevant articles down.
+pub fn is_stop_word(word: &str) -> bool {
+    QUERY_STOP_WORDS.binary_search(&fold(word).as_str()).is_ok()
 }
 
 /// The English Snowball stemmer, with a per-thread memo of computed stems.
@@ -229,6 +264,24 @@ mod tests {
     fn fold_keeps_prefixes_unstemmed() {
         assert_eq!(fold("Électi"), "electi");
         assert_eq!(fold("banking"), "banking");
+    }
+
+    #[test]
+    fn stop_words_are_sorted_folded_and_unique() {
+        assert!(QUERY_STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        for word in QUERY_STOP_WORDS {
+            assert_eq!(fold(word), *word);
+        }
+    }
+
+    #[test]
+    fn stop_words_ignore_case_but_not_content_words() {
+        for word in ["the", "The", "WHICH", "has", "a"] {
+            assert!(is_stop_word(word), "{word}");
+        }
+        for word in ["us", "US", "storm", "s", "u", "nam", "Über", ""] {
+            assert!(!is_stop_word(word), "{word}");
+        }
     }
 
     #[test]

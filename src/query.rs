@@ -28,6 +28,11 @@
 //! matched, unstemmed, against the indexed terms, and also against its own
 //! stem (`happy*` finds `happiness`); it expands to at most
 //! [`MAX_PREFIX_TERMS`] terms, the most frequent first.
+//!
+//! With `--any`, plain words that are English function words (`the`, `what`,
+//! `has`: [`crate::analysis::QUERY_STOP_WORDS`]) are left out, unless nothing
+//! else would be searched: as alternatives they would match every article.
+//! Quoted, required (`+the`), field-qualified and boosted words stay.
 
 mod build;
 mod parse;

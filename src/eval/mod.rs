@@ -6,6 +6,10 @@
 //! qrels). Queries are natural language, so [`Archive::run_queries`] reads
 //! them as plain words joined by OR (see [`plain_words`]), never as query
 //! syntax: "NOT" or a stray quote in a question must not change its meaning.
+//! They are searched as `newsidx search --any` searches, so function words
+//! (`what`, `has`, `the`) are left out ([`crate::analysis::is_stop_word`])
+//! and the ranking measured is the one users get. `benches/RELEVANCE.md`
+//! records the measurements behind the ranking defaults.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -99,13 +103,14 @@ pub fn plain_words(text: &str) -> String {
 }
 
 impl Archive {
-    /// Runs each query with OR semantics and returns the ranked ids, best
-    /// first, at most `options.depth` a query.
+    /// Runs each query with OR semantics (stop words left out, as with
+    /// `--any`) and returns the ranked ids, best first, at most
+    /// `options.depth` a query.
     pub fn run_queries(&self, queries: &[EvalQuery], options: &EvalOptions) -> Result<Run> {
         let mut run = Run::new();
         for query in queries {
             let words = plain_words(&query.text);
-            let ranking = if words.is_empty() {
+            let mut ranking: Vec<(String, f64)> = if words.is_empty() {
                 Vec::new()
             } else {
                 let request = SearchRequest::new(words)
@@ -119,6 +124,9 @@ impl Archive {
                     .map(|hit| (hit.id, f64::from(hit.score.unwrap_or(0.0))))
                     .collect()
             };
+            // Equal scores in trec_eval's order rather than the index's, so
+            // that the ranks of a run file are the ones trec_eval scores.
+            metrics::sort_trec_eval(&mut ranking);
             run.insert(query.id.clone(), ranking);
         }
         Ok(run)

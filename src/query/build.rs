@@ -28,9 +28,18 @@ pub enum SearchIn {
 }
 
 /// Weights of the fields an unqualified word is searched in.
+///
+/// Each field is scored with BM25 on its own and the scores are added, each
+/// times its weight. The headline is the lede, which the body holds as well,
+/// so a match there already counts in the body score: the headline's weight
+/// is a bonus for articles that name the subject in their first lines. It is
+/// kept small because BM25 saturates within a field, and the headline is
+/// short: one mention there would otherwise outweigh a whole article about
+/// the subject. `benches/RELEVANCE.md` has the measurements.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct FieldWeights {
-    /// Weight of the headline (the lede, cut near 200 characters).
+    /// Weight of the headline (the lede, cut near 200 characters), on top of
+    /// the body, which holds the lede too.
     pub headline: f32,
     /// Weight of the body.
     pub body: f32,
@@ -39,12 +48,12 @@ pub struct FieldWeights {
 }
 
 impl Default for FieldWeights {
-    /// Headline above body above comments: a word in the headline says more
-    /// about what an article is about than one in the body, and readers'
-    /// comments stray from the topic.
+    /// The body in full, a small bonus for the lede (news puts the subject
+    /// first, but the lede is counted in the body already), and comments
+    /// below the body: readers stray from the topic.
     fn default() -> Self {
         FieldWeights {
-            headline: 1.5,
+            headline: 0.1,
             body: 1.0,
             comments: 0.3,
         }
@@ -149,6 +158,10 @@ impl<'a> QueryBuilder<'a> {
                 } else {
                     Occur::Must
                 };
+                // As alternatives, stop words would make every article a
+                // hit and add noise to every score: they drop out, unless
+                // nothing else is left to search for.
+                let drop_stop_words = plain == Occur::Should && has_content_word(clauses);
                 let mut built: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 for (modifier, clause) in clauses {
                     let occur = match modifier {
@@ -156,6 +169,9 @@ impl<'a> QueryBuilder<'a> {
                         Modifier::Must => Occur::Must,
                         Modifier::Not => Occur::MustNot,
                     };
+                    if drop_stop_words && *modifier == Modifier::Plain && is_stop_word(clause) {
+                        continue;
+                    }
                     // A clause without searchable words drops out, like a
                     // stop word would.
                     if let Some(q) = self.build(clause) {
@@ -273,6 +289,31 @@ impl<'a> QueryBuilder<'a> {
     }
 }
 
+/// Whether `node` is a plain stop word: unqualified, no prefix, no boost.
+/// Stop words are left out of alternatives (see [`analysis::is_stop_word`]).
+fn is_stop_word(node: &Node) -> bool {
+    matches!(
+        node,
+        Node::Word { field: None, text, prefix: false, boost }
+            if (*boost - 1.0).abs() < f32::EPSILON && analysis::is_stop_word(text)
+    )
+}
+
+/// Whether some clause that is not excluded would remain once the plain stop
+/// words are left out: a query of stop words only (`the who`) keeps them.
+fn has_content_word(clauses: &[(Modifier, Node)]) -> bool {
+    clauses
+        .iter()
+        .any(|(modifier, clause)| match (modifier, clause) {
+            (Modifier::Not, _) => false,
+            (Modifier::Must, Node::Word { text, .. }) => !analysis::fold(text).is_empty(),
+            (Modifier::Plain, Node::Word { text, .. }) => {
+                !is_stop_word(clause) && !analysis::fold(text).is_empty()
+            }
+            _ => true,
+        })
+}
+
 /// Alternatives: one query as itself, several as a disjunction.
 fn either(mut queries: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
     match queries.len() {
@@ -289,5 +330,41 @@ fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
         query
     } else {
         Box::new(BoostQuery::new(query, boost))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::parse;
+
+    fn clauses(query: &str) -> Vec<(Modifier, Node)> {
+        match parse(query).expect("parses") {
+            Node::And { clauses, .. } => clauses,
+            other => panic!("{query}: not a sequence: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_plain_unqualified_words_are_stop_words() {
+        let flags: Vec<bool> = clauses("The storm headline:the the* the^2 \"the\" (the) +the -the")
+            .iter()
+            .map(|(_, node)| is_stop_word(node))
+            .collect();
+        assert_eq!(
+            flags,
+            [true, false, false, false, false, false, true, true, true]
+        );
+    }
+
+    #[test]
+    fn stop_words_stay_when_nothing_else_is_searched() {
+        assert!(has_content_word(&clauses("the storm")));
+        assert!(has_content_word(&clauses("+the of")));
+        assert!(has_content_word(&clauses("the \"of the\"")));
+        assert!(!has_content_word(&clauses("the who")));
+        assert!(!has_content_word(&clauses("the who -storm")));
+        assert!(!has_content_word(&clauses("the ... !!")));
+        assert!(!has_content_word(&clauses("the +...")));
     }
 }

@@ -359,7 +359,8 @@ pub struct SearchArgs {
     pub query: Vec<String>,
     #[command(flatten)]
     pub index: IndexPath,
-    /// Match any word instead of all of them.
+    /// Match any word instead of all of them (common English stop words
+    /// are then left out, unless quoted or required with +).
     #[arg(long)]
     pub any: bool,
     /// Only articles dated on or after this day (YYYY, YYYY-MM or YYYY-MM-DD).
