@@ -1508,3 +1508,129 @@ fn the_schema_rejects_what_the_library_never_writes() {
         assert!(!validator.is_valid(&bad), "change {i} should be invalid");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Fuzzing the whole front end: arbitrary queries and filter values run
+// against the real index, through prefix expansion, filters, sorting,
+// snippets, facets and the timeline. Every request either succeeds or fails
+// with a typed query error; nothing panics. NEWSIDX_PROPTEST_CASES sets the
+// number of cases (default 500 here: each case is a real search).
+
+mod front_end_fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn cases() -> u32 {
+        std::env::var("NEWSIDX_PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(500)
+    }
+
+    /// Query text built from the language's pieces and the corpus's words,
+    /// so that many cases parse and actually match.
+    fn query() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            "(storm|insurance|merger|achterberg|bank|flood|vote|the|of)",
+            "[a-z]{1,3}\\*",
+            "[a-zA-Zé0-9]{1,5}",
+            Just(" AND ".to_string()),
+            Just(" OR ".to_string()),
+            Just(" NOT ".to_string()),
+            "[-+()*\"~^:]{1,2}",
+            "(headline|body|comments|source):",
+            "~[0-9]{1,3}",
+            "\\^[0-9]{1,2}",
+            Just(" ".to_string()),
+        ];
+        prop::collection::vec(piece, 0..12).prop_map(|p| p.concat())
+    }
+
+    /// Date filter values: valid, partial, impossible and junk.
+    fn date() -> impl Strategy<Value = Option<String>> {
+        prop::option::of(prop_oneof![
+            "(19|20)[0-9]{2}",
+            "(19|20)[0-9]{2}-[0-9]{1,2}",
+            "(19|20)[0-9]{2}-[0-9]{2}-[0-9]{2}",
+            ".{0,12}",
+        ])
+    }
+
+    fn search_in() -> impl Strategy<Value = SearchIn> {
+        prop_oneof![
+            Just(SearchIn::All),
+            Just(SearchIn::Body),
+            Just(SearchIn::Comments)
+        ]
+    }
+
+    fn sort() -> impl Strategy<Value = SortOrder> {
+        prop_oneof![
+            Just(SortOrder::Relevance),
+            Just(SortOrder::Newest),
+            Just(SortOrder::Oldest)
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: cases(),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn any_request_succeeds_or_is_a_query_error(
+            query in query(),
+            from in date(),
+            to in date(),
+            sources in prop::collection::vec(".{0,20}", 0..3),
+            search_in in search_in(),
+            any in any::<bool>(),
+            sort in sort(),
+            limit in prop_oneof![0usize..20, Just(usize::MAX)],
+            offset in prop_oneof![0usize..80, Just(usize::MAX)],
+            facets in any::<(bool, bool)>(),
+            month in any::<Option<bool>>(),
+        ) {
+            let from = match from.as_deref().map(|d| parse_date_filter(d, DateEnd::Start)) {
+                Some(Err(_)) => return Ok(()),
+                other => other.and_then(Result::ok),
+            };
+            let to = match to.as_deref().map(|d| parse_date_filter(d, DateEnd::End)) {
+                Some(Err(_)) => return Ok(()),
+                other => other.and_then(Result::ok),
+            };
+            let mut request = SearchRequest::new(query.clone())
+                .dates(from, to)
+                .search_in(search_in)
+                .any(any)
+                .sort(sort)
+                .page(limit, offset)
+                .facets(facets.0, facets.1)
+                .timeline(month.map(|m| if m { Period::Month } else { Period::Year }));
+            for source in &sources {
+                request = request.source(source.clone());
+            }
+            match fixture().archive.search(&request) {
+                Ok(results) => {
+                    prop_assert!(results.total <= 69);
+                    prop_assert!(results.hits.len() <= limit);
+                    for hit in &results.hits {
+                        for snippet in hit.snippets.body.iter()
+                            .chain(hit.snippets.comments.iter().map(|c| &c.snippet))
+                        {
+                            for &[s, e] in &snippet.highlights {
+                                prop_assert!(snippet.text.get(s..e).is_some());
+                            }
+                        }
+                    }
+                }
+                Err(Error::Query(e)) => {
+                    prop_assert!(!e.message.is_empty());
+                }
+                Err(other) => prop_assert!(false, "{query:?}: unexpected error {other}"),
+            }
+        }
+    }
+}
