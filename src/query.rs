@@ -35,6 +35,7 @@
 //! Quoted, required (`+the`), field-qualified and boosted words stay.
 
 mod build;
+mod exclusion;
 mod parse;
 
 pub use build::{FieldWeights, QueryBuilder, SearchIn};

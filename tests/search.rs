@@ -1634,3 +1634,29 @@ mod front_end_fuzz {
         }
     }
 }
+
+/// Excluding a phrase (tantivy's phrase scorer mishandled exclusion checks
+/// behind its position: a panic in debug builds, wrong hits in release).
+#[test]
+fn excluding_a_phrase_removes_exactly_its_articles() {
+    let ids = |query: &str| -> BTreeSet<String> {
+        let results = fixture()
+            .archive
+            .search(&SearchRequest::new(query).page(ALL, 0))
+            .expect(query);
+        assert_eq!(results.total as usize, results.hits.len());
+        results.hits.into_iter().map(|h| h.id).collect()
+    };
+    let storm = ids("storm");
+    let phrase = ids("storm \"flood insurance\"");
+    assert!(!phrase.is_empty() && phrase.len() < storm.len());
+    let expected: BTreeSet<String> = storm.difference(&phrase).cloned().collect();
+    assert_eq!(ids("storm NOT \"flood insurance\""), expected);
+    assert_eq!(ids("storm -\"flood insurance\""), expected);
+    let all = ids("*");
+    let not_phrase: BTreeSet<String> = all
+        .difference(&ids("\"flood insurance\""))
+        .cloned()
+        .collect();
+    assert_eq!(ids("NOT \"flood insurance\""), not_phrase);
+}

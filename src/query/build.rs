@@ -10,6 +10,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
 use super::MAX_PREFIX_TERMS;
+use super::exclusion::Excluded;
 use super::parse::{Modifier, Node};
 use crate::analysis;
 use crate::schema::Fields;
@@ -175,6 +176,11 @@ impl<'a> QueryBuilder<'a> {
                     // A clause without searchable words drops out, like a
                     // stop word would.
                     if let Some(q) = self.build(clause) {
+                        let q: Box<dyn Query> = if occur == Occur::MustNot {
+                            Box::new(Excluded(q))
+                        } else {
+                            q
+                        };
                         built.push((occur, q));
                     }
                 }
