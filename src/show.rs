@@ -4,7 +4,7 @@
 //! an article can be shown without its file: `newsidx show` works on an
 //! index whose archive is offline. [`StoredArticle`] is the one place that
 //! turns a stored tantivy document back into article parts; search results
-//! reuse it through [`from_doc`].
+//! reuse it through the crate-internal `from_doc`.
 
 use std::path::Path;
 
