@@ -30,6 +30,20 @@ if [ "$what" = compare ] || [ "$what" = all ]; then
   if [ -x "$compare" ]; then
     "$compare" index || echo "(compare.sh index exited with $?: below its target ratio, or failed)"
     "$compare" search || echo "(compare.sh search exited with $?: over its target, or failed)"
+    # compare.sh times newsidx as a whole process but FTS5 in process: time newsidx in process
+    # too, on the index compare.sh built and the same queries as it translates them.
+    peer_index=${BENCH_CACHE:-${TMPDIR:-/tmp}/newsidx-bench}/newsidx-run/newsidx_idx
+    queries=target/newsidx-bench/peer-queries.txt
+    mkdir -p target/newsidx-bench
+    python3 - ../shared/bench "$queries" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import peer_newsidx, peerlib
+with open(sys.argv[2], "w") as out:
+    for q in peerlib.read_queries(sys.argv[1] + "/queries.txt"):
+        print(peer_newsidx.translate(q), file=out)
+PY
+    NEWSIDX_BENCH_INDEX=$peer_index NEWSIDX_BENCH_QUERY_FILE=$queries cargo bench --locked --bench search
   else
     echo "compare: $compare not found, skipped"
   fi

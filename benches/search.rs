@@ -34,8 +34,13 @@
 //! ```
 //!
 //! Settings: `NEWSIDX_BENCH_SEARCH_ARTICLES` (100000), `NEWSIDX_BENCH_ROUNDS`
-//! (20), `NEWSIDX_BENCH_CLI_ROUNDS` (5), `NEWSIDX_BENCH_SEED` (42),
-//! `NEWSIDX_BIN`. Without `--bench` (as `cargo test --benches` runs it) it
+//! (20), `NEWSIDX_BENCH_CLI_ROUNDS` (5; 0 skips the end-to-end part), `NEWSIDX_BENCH_SEED` (42),
+//! `NEWSIDX_BIN`, `NEWSIDX_BENCH_SNIPPETS` (1; 0 times the in-process
+//! searches without snippets, to see what they cost). `NEWSIDX_BENCH_INDEX`
+//! (an existing index to search instead of the generated one) and
+//! `NEWSIDX_BENCH_QUERY_FILE` (queries in the newsidx language, one a line,
+//! instead of the built-in mix) run the same measurements on other data, such
+//! as the peers' corpus and queries (see `benches/run.sh compare`). Without `--bench` (as `cargo test --benches` runs it) it
 //! runs every query twice in process on 300 articles, as a smoke test.
 
 #[path = "common/generate.rs"]
@@ -221,6 +226,18 @@ fn queries() -> Vec<Query> {
     ]
 }
 
+/// Queries from a file, one a line (blank lines and `#` comments skipped),
+/// in the newsidx query language; their class is `file`.
+fn read_queries(path: &Path) -> Vec<Query> {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| Query::new("file", l))
+        .collect()
+}
+
 /// Checks that every word of every query is a word the generator writes.
 fn check_vocabulary(queries: &[Query]) {
     let v = generate::vocab();
@@ -317,18 +334,37 @@ fn main() {
     );
     let seed = util::env_u64("NEWSIDX_BENCH_SEED", generate::DEFAULT_SEED);
     let rounds = util::env_u64("NEWSIDX_BENCH_ROUNDS", if full { 20 } else { 2 }).max(1);
-    let cli_rounds = util::env_u64("NEWSIDX_BENCH_CLI_ROUNDS", 5).max(1);
+    let cli_rounds = util::env_u64("NEWSIDX_BENCH_CLI_ROUNDS", 5);
     if !full {
         println!(
             "search bench: smoke run ({n} articles); `cargo bench --bench search` for figures"
         );
     }
-    let queries = queries();
-    check_vocabulary(&queries);
-    let (corpus, _) = generate::cached_corpus(n, seed).expect("cannot generate the corpus");
-    let index = cached_index(&corpus, n, seed);
+    // Another index and query set can be given (e.g. the peers' corpus and
+    // queries of ../shared/bench, for an in-process comparison).
+    let external_index = std::env::var_os("NEWSIDX_BENCH_INDEX").filter(|p| !p.is_empty());
+    let external_queries = std::env::var_os("NEWSIDX_BENCH_QUERY_FILE").filter(|p| !p.is_empty());
+    let queries = match &external_queries {
+        Some(file) => read_queries(Path::new(file)),
+        None => {
+            let queries = queries();
+            check_vocabulary(&queries);
+            queries
+        }
+    };
+    let index = match &external_index {
+        Some(index) => PathBuf::from(index),
+        None => {
+            let (corpus, _) = generate::cached_corpus(n, seed).expect("cannot generate the corpus");
+            cached_index(&corpus, n, seed)
+        }
+    };
+    let what = match &external_index {
+        Some(index) => format!("index {}", Path::new(index).display()),
+        None => format!("{n} generated articles"),
+    };
     println!(
-        "search bench: {n} articles, {} queries, {} cores, load average {}",
+        "search bench: {what}, {} queries, {} cores, load average {}",
         queries.len(),
         util::cores(),
         util::load_average()
@@ -338,7 +374,11 @@ fn main() {
     let opened = Instant::now();
     let archive = Archive::open(&index).expect("cannot open the index");
     let open_ms = util::ms(opened.elapsed());
-    let requests: Vec<SearchRequest> = queries.iter().map(Query::request).collect();
+    let snippets = util::env_u64("NEWSIDX_BENCH_SNIPPETS", 1) != 0;
+    let requests: Vec<SearchRequest> = queries
+        .iter()
+        .map(|q| q.request().snippets(snippets))
+        .collect();
     let mut totals = Vec::with_capacity(queries.len());
     let mut empty = Vec::new();
     for (q, request) in queries.iter().zip(&requests) {
@@ -348,7 +388,7 @@ fn main() {
         }
         totals.push(results.total);
     }
-    if full {
+    if full && external_queries.is_none() {
         assert!(
             empty.is_empty(),
             "queries without hits (their words must occur in the corpus): {empty:?}"
@@ -370,7 +410,12 @@ fn main() {
     drop(archive);
 
     // End to end, through the binary.
-    let cli = if full {
+    let cli = if !full {
+        None
+    } else if cli_rounds == 0 {
+        println!("end to end: skipped (NEWSIDX_BENCH_CLI_ROUNDS=0)");
+        None
+    } else {
         match find_cli() {
             Ok(bin) => Some(measure_cli(&bin, &index, &queries, cli_rounds)),
             Err(why) => {
@@ -378,12 +423,17 @@ fn main() {
                 None
             }
         }
-    } else {
-        None
     };
 
     // Report.
-    println!("\nArchive::open: {open_ms:.2} ms; in-process rounds: {rounds}");
+    println!(
+        "\nArchive::open: {open_ms:.2} ms; in-process rounds: {rounds}{}",
+        if snippets {
+            ""
+        } else {
+            "; snippets OFF (NEWSIDX_BENCH_SNIPPETS=0)"
+        }
+    );
     println!("\n| query | class | hits | in-process median ms | CLI median ms |");
     println!("|---|---|---:|---:|---:|");
     for (i, q) in queries.iter().enumerate() {
@@ -391,12 +441,12 @@ fn main() {
             util::median(&mut c.latencies.by_query[i].clone())
         });
         println!(
-            "| `{}` | {} | {} | {:.2} | {:.1} |",
+            "| `{}` | {} | {} | {:.2} | {} |",
             q.label().replace('|', "\\|"),
             q.class,
             totals[i],
             util::median(&mut inproc.by_query[i].clone()),
-            cli_ms
+            show(cli_ms, 1)
         );
     }
     println!("\n| class | queries | in-process p50 ms | p99 ms | CLI p50 ms | CLI p99 ms |");
@@ -415,12 +465,12 @@ fn main() {
     for class in &classes {
         let mut samples = inproc.by_class[class].clone();
         println!(
-            "| {class} | {} | {:.2} | {:.2} | {:.1} | {:.1} |",
+            "| {class} | {} | {:.2} | {:.2} | {} | {} |",
             queries.iter().filter(|q| q.class == *class).count(),
             util::percentile(&mut samples, 0.5),
             util::percentile(&mut samples, 0.99),
-            cli_class(class, 0.5),
-            cli_class(class, 0.99),
+            show(cli_class(class, 0.5), 1),
+            show(cli_class(class, 0.99), 1),
         );
     }
     let p50 = util::percentile(&mut inproc.all, 0.5);
@@ -433,15 +483,30 @@ fn main() {
         )
     });
     println!(
-        "| **all** | {} | {p50:.2} | {p99:.2} | {cli_p50:.1} | {cli_p99:.1} |",
-        queries.len()
+        "| **all** | {} | {p50:.2} | {p99:.2} | {} | {} |",
+        queries.len(),
+        show(cli_p50, 1),
+        show(cli_p99, 1)
     );
     println!();
+    if !full {
+        println!("smoke run: a few articles in a test build; no verdicts");
+        return;
+    }
     println!(
         "in-process p50 {p50:.2} ms (target <= 5 ms) {}; p99 {p99:.2} ms (target <= 50 ms) {}",
         verdict(p50 <= 5.0),
         verdict(p99 <= 50.0)
     );
+    // The peers' scripts (../shared/bench) take each query's median, then
+    // the p50 and p95 across queries: the same here, for comparisons.
+    let (q50, q95) = across_queries(&inproc);
+    print!("per-query medians, p50 {q50:.2} ms and p95 {q95:.2} ms across queries (in process)");
+    if let Some(c) = &cli {
+        let (c50, c95) = across_queries(&c.latencies);
+        print!("; {c50:.1} ms and {c95:.1} ms (end to end)");
+    }
+    println!();
     if let Some(c) = &cli {
         println!(
             "end to end p50 {cli_p50:.1} ms (target <= 30 ms) {}; p99 {cli_p99:.1} ms; \
@@ -450,6 +515,29 @@ fn main() {
             c.baseline_p50,
             c.failures
         );
+    }
+}
+
+/// p50 and p95 across queries of each query's median, interpolated as the
+/// peers' scripts do.
+fn across_queries(latencies: &Latencies) -> (f64, f64) {
+    let mut medians: Vec<f64> = latencies
+        .by_query
+        .iter()
+        .map(|samples| util::percentile_interpolated(&mut samples.clone(), 0.5))
+        .collect();
+    (
+        util::percentile_interpolated(&mut medians, 0.5),
+        util::percentile_interpolated(&mut medians, 0.95),
+    )
+}
+
+/// A latency for the tables: `-` when there is none.
+fn show(ms: f64, decimals: usize) -> String {
+    if ms.is_nan() {
+        "-".to_string()
+    } else {
+        format!("{ms:.decimals$}")
     }
 }
 

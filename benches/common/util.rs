@@ -80,3 +80,16 @@ pub fn load_average() -> String {
 pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |p| p.get())
 }
+
+/// The `p`-quantile with linear interpolation between ranks (the definition
+/// of `../shared/bench/peerlib.py`); `NaN` when empty. Sorts the slice.
+pub fn percentile_interpolated(samples: &mut [f64], p: f64) -> f64 {
+    if samples.is_empty() {
+        return f64::NAN;
+    }
+    samples.sort_by(f64::total_cmp);
+    let k = (samples.len() - 1) as f64 * p;
+    let lo = k.floor() as usize;
+    let hi = (lo + 1).min(samples.len() - 1);
+    samples[lo] + (samples[hi] - samples[lo]) * (k - lo as f64)
+}
