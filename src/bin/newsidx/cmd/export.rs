@@ -11,7 +11,7 @@ use anyhow::Context;
 use newsidx::Archive;
 use newsidx::export::{self, ExportReport};
 
-use super::{Out, human_bytes};
+use super::{Out, human_bytes, skipped_line};
 use crate::args::ExportArgs;
 use crate::exit::Exit;
 use crate::term::maybe_escape;
@@ -91,23 +91,8 @@ fn write_report(r: &ExportReport, target: &str, verbose: bool) -> io::Result<()>
         writeln!(w, "  files seen   {:>9}", r.files_seen)?;
     }
     writeln!(w, "  articles     {:>9}", r.exported)?;
-    let skipped: Vec<String> = r
-        .skipped
-        .iter()
-        .filter(|(_, n)| **n > 0)
-        .map(|(reason, n)| format!("{n} {reason}"))
-        .collect();
     if r.index.is_none() {
-        if skipped.is_empty() {
-            writeln!(w, "  skipped      {:>9}", 0)?;
-        } else {
-            writeln!(
-                w,
-                "  skipped      {:>9}  ({})",
-                r.skipped_total(),
-                skipped.join(", ")
-            )?;
-        }
+        writeln!(w, "{}", skipped_line(&r.skipped))?;
     }
     writeln!(w, "  undated      {:>9}", r.undated)?;
     writeln!(w, "  repaired     {:>9}", r.repaired)?;

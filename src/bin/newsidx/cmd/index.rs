@@ -6,7 +6,7 @@ use anyhow::Context;
 use newsidx::indexer::check_locations;
 use newsidx::{Archive, IndexReport};
 
-use super::{Out, human_bytes};
+use super::{Out, human_bytes, skipped_line};
 use crate::args::IndexArgs;
 use crate::exit::Exit;
 use crate::progress;
@@ -62,22 +62,7 @@ fn write_report(r: &IndexReport, verbose: bool, out: &mut Out<impl Write>) -> an
     writeln!(w, "  updated      {:>9}", r.updated)?;
     writeln!(w, "  unchanged    {:>9}", r.unchanged)?;
     writeln!(w, "  deleted      {:>9}", r.deleted)?;
-    let skipped: Vec<String> = r
-        .skipped
-        .iter()
-        .filter(|(_, n)| **n > 0)
-        .map(|(reason, n)| format!("{n} {reason}"))
-        .collect();
-    if skipped.is_empty() {
-        writeln!(w, "  skipped      {:>9}", 0)?;
-    } else {
-        writeln!(
-            w,
-            "  skipped      {:>9}  ({})",
-            r.skipped_total(),
-            skipped.join(", ")
-        )?;
-    }
+    writeln!(w, "{}", skipped_line(&r.skipped))?;
     if r.not_processed > 0 {
         writeln!(w, "  left for next run {:>4}", r.not_processed)?;
     }

@@ -9,6 +9,7 @@ mod search;
 mod show;
 mod stats;
 
+use std::collections::BTreeMap;
 use std::io::{self, BufWriter, IsTerminal, Write};
 
 use anyhow::Context;
@@ -46,6 +47,22 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Exit> {
     Ok(exit)
 }
 
+/// The "skipped" line of the index and export reports: the total, then
+/// each reason with its count.
+pub(crate) fn skipped_line(skipped: &BTreeMap<String, u64>) -> String {
+    let reasons: Vec<String> = skipped
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(reason, n)| format!("{n} {reason}"))
+        .collect();
+    let total: u64 = skipped.values().sum();
+    if reasons.is_empty() {
+        format!("  skipped      {total:>9}")
+    } else {
+        format!("  skipped      {total:>9}  ({})", reasons.join(", "))
+    }
+}
+
 /// A byte count for people: `812 B`, `3.4 kB`, `12.3 MB`, `1.2 GB`
 /// (powers of 1000, like the MB/s figures).
 pub(crate) fn human_bytes(bytes: u64) -> String {
@@ -65,6 +82,18 @@ pub(crate) fn human_bytes(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skipped_lines_list_the_reasons_seen() {
+        let mut skipped = BTreeMap::from([("binary".to_string(), 0), ("empty".to_string(), 0)]);
+        assert_eq!(skipped_line(&skipped), "  skipped              0");
+        skipped.insert("empty".to_string(), 2);
+        skipped.insert("too_large".to_string(), 1);
+        assert_eq!(
+            skipped_line(&skipped),
+            "  skipped              3  (2 empty, 1 too_large)"
+        );
+    }
 
     #[test]
     fn bytes_read_like_people_write_them() {
