@@ -258,12 +258,8 @@ pub fn export_dir(
 ) -> Result<ExportReport> {
     let started = Instant::now();
     let dir = dir.as_ref();
-    let root = archive_root(dir)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
-        .thread_name(|i| format!("newsidx-export-{i}"))
-        .build()
-        .map_err(|e| Error::Tantivy(TantivyError::SystemError(e.to_string())))?;
+    let root = indexer::archive_root(dir)?;
+    let pool = indexer::thread_pool(options.threads, "export")?;
     let mut out = BufWriter::with_capacity(1 << 16, writer);
     let mut report = ExportReport {
         archive: Some(root.clone()),
@@ -285,11 +281,7 @@ pub fn export_dir(
                 }),
                 Found::File(file) => {
                     if file.rel.contains('\u{FFFD}') && !repaired_names.insert(file.rel.clone()) {
-                        report.push_skip(SkippedFile {
-                            path: file.rel,
-                            reason: SkipReason::Unreadable,
-                            detail: "its name is not valid UTF-8 and collides with another file's name once repaired; rename it".into(),
-                        });
+                        report.push_skip(indexer::name_collision(file.rel));
                         continue;
                     }
                     batch.push(file);
@@ -346,12 +338,7 @@ fn export_file(file: &FileEntry, options: &ExportOptions) -> FileOutcome {
     let line = article::parse(&bytes, &file.rel, &options.parse)
         .map_err(skipped)
         .and_then(|article| {
-            let source = match options.source_from {
-                SourceFrom::Folder => indexer::top_folder(&file.rel)
-                    .map(str::to_string)
-                    .or_else(|| article.source.clone()),
-                SourceFrom::Copyright => article.source.clone(),
-            };
+            let source = options.source_from.source(&article).map(str::to_string);
             let article = ExportedArticle::from_article(article, source);
             let line = article.to_line().map_err(|e| SkippedFile {
                 path: file.rel.clone(),
@@ -403,21 +390,6 @@ impl Archive {
 
 fn output_error(source: io::Error) -> Error {
     Error::Output { source }
-}
-
-/// Checks the archive folder and returns its canonical path.
-fn archive_root(dir: &Path) -> Result<PathBuf> {
-    let archive_error = |detail: String| Error::Archive {
-        path: dir.to_path_buf(),
-        detail,
-    };
-    let root = dir
-        .canonicalize()
-        .map_err(|e| archive_error(format!("cannot open it: {e}")))?;
-    if !root.is_dir() {
-        return Err(archive_error("it is not a folder".into()));
-    }
-    Ok(root)
 }
 
 #[cfg(test)]

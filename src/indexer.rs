@@ -61,6 +61,16 @@ pub enum SourceFrom {
 }
 
 impl SourceFrom {
+    /// The source of an article: the holder of its copyright line, or with
+    /// [`SourceFrom::Folder`] the top-level folder of its path (the
+    /// copyright holder for a file at the root).
+    pub(crate) fn source(self, article: &Article) -> Option<&str> {
+        match self {
+            SourceFrom::Folder => top_folder(&article.path).or(article.source.as_deref()),
+            SourceFrom::Copyright => article.source.as_deref(),
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             SourceFrom::Copyright => "copyright",
@@ -260,7 +270,7 @@ impl Archive {
         let work = run.plan(walk, &mut report, &progress);
         self.delete_gone(&writer, &run, &known, &mut report);
         let mut last_commit = Instant::now();
-        let pool = thread_pool(options)?;
+        let pool = thread_pool(options.threads, "read")?;
         for (i, batch) in work.chunks(BATCH).enumerate() {
             if options
                 .cancel
@@ -452,11 +462,7 @@ impl<'a> Run<'a> {
         }
         for file in walk.files {
             if !self.present.insert(file.rel.clone()) {
-                push_skip(report, SkippedFile {
-                    path: file.rel,
-                    reason: SkipReason::Unreadable,
-                    detail: "its name is not valid UTF-8 and collides with another file's name once repaired; rename it".into(),
-                });
+                push_skip(report, name_collision(file.rel));
                 continue;
             }
             match self.known.get(&file.rel) {
@@ -498,10 +504,7 @@ impl<'a> Run<'a> {
                 return Outcome::Skipped(skipped(file, skip));
             }
         };
-        let source = match self.options.source_from {
-            SourceFrom::Folder => top_folder(&file.rel).or(article.source.as_deref()),
-            SourceFrom::Copyright => article.source.as_deref(),
-        };
+        let source = self.options.source_from.source(&article);
         let doc = document(self.fields, &article, source, file, hash);
         if known.is_some() {
             writer.delete_term(path_term);
@@ -597,8 +600,18 @@ pub(crate) fn read_file(file: &FileEntry, options: &ParseOptions) -> Result<Vec<
     Ok(bytes)
 }
 
+/// The skip of a file whose name, repaired from invalid UTF-8, is another
+/// file's name: only one of them can be keyed by that path.
+pub(crate) fn name_collision(rel: String) -> SkippedFile {
+    SkippedFile {
+        path: rel,
+        reason: SkipReason::Unreadable,
+        detail: "its name is not valid UTF-8 and collides with another file's name once repaired; rename it".into(),
+    }
+}
+
 /// The first folder of a relative path, if the file is not at the root.
-pub(crate) fn top_folder(rel: &str) -> Option<&str> {
+fn top_folder(rel: &str) -> Option<&str> {
     rel.split_once('/').map(|(top, _)| top)
 }
 
@@ -653,10 +666,11 @@ fn effective_threads(threads: usize) -> usize {
     }
 }
 
-fn thread_pool(options: &IndexOptions) -> Result<rayon::ThreadPool> {
+/// A rayon pool of `threads` threads (0: all cores), named `newsidx-{role}-N`.
+pub(crate) fn thread_pool(threads: usize, role: &'static str) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
-        .num_threads(effective_threads(options.threads))
-        .thread_name(|i| format!("newsidx-read-{i}"))
+        .num_threads(effective_threads(threads))
+        .thread_name(move |i| format!("newsidx-{role}-{i}"))
         .build()
         .map_err(|e| Error::Tantivy(tantivy::TantivyError::SystemError(e.to_string())))
 }
@@ -668,6 +682,19 @@ fn thread_pool(options: &IndexOptions) -> Result<rayon::ThreadPool> {
 /// [`Archive::index_dir`] checks this itself; a program that creates the
 /// index on demand calls it first, so that a refused run writes nothing.
 pub fn check_locations(dir: &Path, index: &Path) -> Result<PathBuf> {
+    let root = archive_root(dir)?;
+    let index = resolve(index).map_err(|e| Error::io(index, e))?;
+    if index.starts_with(&root) {
+        return Err(Error::IndexInsideArchive {
+            index,
+            archive: root,
+        });
+    }
+    Ok(root)
+}
+
+/// Checks that `dir` is a folder and returns its canonical path.
+pub(crate) fn archive_root(dir: &Path) -> Result<PathBuf> {
     let archive_error = |detail: String| Error::Archive {
         path: dir.to_path_buf(),
         detail,
@@ -677,13 +704,6 @@ pub fn check_locations(dir: &Path, index: &Path) -> Result<PathBuf> {
         .map_err(|e| archive_error(format!("cannot open it: {e}")))?;
     if !root.is_dir() {
         return Err(archive_error("it is not a folder".into()));
-    }
-    let index = resolve(index).map_err(|e| Error::io(index, e))?;
-    if index.starts_with(&root) {
-        return Err(Error::IndexInsideArchive {
-            index,
-            archive: root,
-        });
     }
     Ok(root)
 }

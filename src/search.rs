@@ -19,7 +19,7 @@ use time::{Date, Month};
 
 use crate::archive::Archive;
 use crate::error::Result;
-use crate::query::{self, FieldWeights, QueryBuilder, QueryError, SearchIn};
+use crate::query::{self, FieldWeights, Node, QueryBuilder, QueryError, SearchIn};
 use crate::snippet::{self, Snippets};
 use crate::tally::{Facets, Period, Tally, Timeline};
 
@@ -209,6 +209,7 @@ impl Archive {
         let searcher = self.reader().searcher();
         let ast = query::parse(&request.query)?;
         let text_query = self.builder(&searcher, request).build(&ast);
+        let highlight = self.highlight_query(&searcher, &ast, text_query.as_deref(), request);
         let query = self.with_filters(text_query, request)?;
         let tally = Tally::new(request.facet_sources, request.facet_years, request.timeline);
         // There are never more hits than documents: clamping the page keeps
@@ -247,8 +248,6 @@ impl Archive {
             }
         };
         let top = if request.limit == 0 { Vec::new() } else { top };
-        let highlight = query::positive(&ast)
-            .and_then(|positive| self.builder(&searcher, request).build(&positive));
         let hits = self.hits(&searcher, &top, highlight.as_deref(), request)?;
         let (facets, timeline) = counts.map_or((None, None), |c| c.finish(request));
         Ok(SearchResults {
@@ -261,6 +260,27 @@ impl Archive {
             facets,
             timeline,
         })
+    }
+
+    /// The query that snippets highlight: the text query without its
+    /// excluded parts. Most queries have none, and theirs is reused rather
+    /// than built (and its prefixes expanded) a second time; without
+    /// snippets there is nothing to build.
+    fn highlight_query(
+        &self,
+        searcher: &Searcher,
+        ast: &Node,
+        text_query: Option<&dyn Query>,
+        request: &SearchRequest,
+    ) -> Option<Box<dyn Query>> {
+        if !request.snippets || request.limit == 0 {
+            return None;
+        }
+        match query::positive(ast) {
+            Some(positive) if positive == *ast => text_query.map(|q| q.box_clone()),
+            Some(positive) => self.builder(searcher, request).build(&positive),
+            None => None,
+        }
     }
 
     fn builder<'a>(&'a self, searcher: &'a Searcher, request: &SearchRequest) -> QueryBuilder<'a> {

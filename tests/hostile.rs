@@ -295,19 +295,6 @@ fn index_with_watchdog(archive: Arc<Archive>, root: &Path, options: IndexOptions
         .expect("a hostile archive must not abort the run")
 }
 
-fn assert_adds_up(report: &IndexReport) {
-    assert_eq!(
-        report.files_seen,
-        report.added
-            + report.updated
-            + report.unchanged
-            + report.skipped_total()
-            + report.not_processed,
-        "{report:#?}"
-    );
-    assert_eq!(report.skipped_total() as usize, report.skipped_files.len());
-}
-
 /// Checks that every file is indexed or reported, as expected.
 fn assert_accounted(archive: &Archive, report: &IndexReport, expected: &[(String, Expect)]) {
     let paths: Vec<String> = common::all_hits(archive)
@@ -387,7 +374,7 @@ fn a_hostile_archive_is_indexed_or_reported_file_by_file() {
             kb as f64 / 1024.0
         );
     }
-    assert_adds_up(&report);
+    common::assert_adds_up(&report);
     assert!(!report.interrupted);
     assert_eq!(report.not_processed, 0);
     assert_accounted(&archive, &report, &hostile.files);
@@ -426,7 +413,7 @@ fn a_hostile_archive_is_indexed_or_reported_file_by_file() {
 
     // A second run changes nothing and reads only what holds no article.
     let again = index_with_watchdog(Arc::clone(&archive), &hostile.root, common::options(2));
-    assert_adds_up(&again);
+    common::assert_adds_up(&again);
     assert_eq!(
         (again.added, again.updated, again.deleted),
         (0, 0, 0),
@@ -461,7 +448,7 @@ fn a_small_size_limit_reports_large_files_as_too_large() {
         ..common::options(2)
     };
     let report = archive.index_dir(&root, &options).unwrap();
-    assert_adds_up(&report);
+    common::assert_adds_up(&report);
     let too_large: BTreeMap<&str, &str> = report
         .skipped_files
         .iter()
@@ -496,7 +483,7 @@ fn a_small_size_limit_reports_large_files_as_too_large() {
         ..common::options(2)
     };
     let report = archive.index_dir(&root, &raised).unwrap();
-    assert_adds_up(&report);
+    common::assert_adds_up(&report);
     assert_eq!(report.skipped_total(), 0, "{report:#?}");
     assert_eq!(report.documents, 24);
 }

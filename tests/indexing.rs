@@ -10,28 +10,10 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use common::{all_hits, copy_sample, options, total, unique_paths};
+use common::{all_hits, assert_adds_up, copy_sample, options, total, unique_paths};
 use newsidx::indexer::{Phase, Progress, SourceFrom};
 use newsidx::search::SearchRequest;
 use newsidx::{Archive, Error, ErrorKind, IndexOptions, IndexReport};
-
-/// `files_seen = added + updated + unchanged + skipped + not_processed`.
-fn assert_adds_up(report: &IndexReport) {
-    assert_eq!(
-        report.files_seen,
-        report.added
-            + report.updated
-            + report.unchanged
-            + report.skipped_total()
-            + report.not_processed,
-        "the counts of the report must add up: {report:#?}"
-    );
-    assert_eq!(
-        report.skipped_total() as usize,
-        report.skipped_files.len(),
-        "every skipped file is listed"
-    );
-}
 
 fn skipped(report: &IndexReport) -> BTreeMap<String, u64> {
     report.skipped.clone()

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use newsidx::Archive;
-use newsidx::IndexOptions;
 use newsidx::search::{Hit, SearchRequest};
+use newsidx::{IndexOptions, IndexReport};
 use time::{Date, Month};
 
 /// The sample corpus shipped with the crate.
@@ -41,6 +41,24 @@ pub fn copy_sample(dst: &Path) -> PathBuf {
     let archive = dst.join("archive");
     copy_dir(&sample_corpus(), &archive);
     archive
+}
+
+/// `files_seen = added + updated + unchanged + skipped + not_processed`.
+pub fn assert_adds_up(report: &IndexReport) {
+    assert_eq!(
+        report.files_seen,
+        report.added
+            + report.updated
+            + report.unchanged
+            + report.skipped_total()
+            + report.not_processed,
+        "the counts of the report must add up: {report:#?}"
+    );
+    assert_eq!(
+        report.skipped_total() as usize,
+        report.skipped_files.len(),
+        "every skipped file is listed"
+    );
 }
 
 /// Index options for tests: a modest memory budget, `threads` threads, no
