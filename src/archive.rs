@@ -7,16 +7,18 @@
 //! deep inside a search.
 
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tantivy::directory::error::{LockError, OpenDirectoryError, OpenReadError};
+use tantivy::directory::error::{LockError, OpenDirectoryError, OpenReadError, OpenWriteError};
 use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
 use tantivy::error::DataCorruption;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 
 use crate::analysis;
-use crate::error::{Error, Result};
+use crate::error::{Error, IoProblem, Result, os_error_in};
+use crate::fingerprint::analysis_fingerprint;
 use crate::schema::{self, Fields};
 
 /// Name of the environment variable that names the default index folder.
@@ -44,6 +46,16 @@ pub struct IndexRecord {
     /// How sources were assigned (`copyright` or `folder`).
     #[serde(default)]
     pub source_from: Option<String>,
+    /// The text analysis the documents were indexed with (stemmer crate and
+    /// version, analyzers, stop list: see [`analysis_fingerprint`]).
+    /// Indexes written before newsidx recorded it have none.
+    #[serde(default)]
+    pub analysis: Option<String>,
+    /// When the run that wrote this commit started, in nanoseconds since
+    /// the Unix epoch: files modified since a little before then are
+    /// compared by content in the next run (see [`crate::indexer`]).
+    #[serde(default)]
+    pub run_started_ns: Option<i64>,
 }
 
 /// A newsidx index: the entry point for indexing and searching.
@@ -62,7 +74,7 @@ impl Archive {
     /// already hold an index).
     pub fn create(path: impl AsRef<Path>) -> Result<Archive> {
         let path = path.as_ref();
-        fs::create_dir_all(path).map_err(|e| Error::io(path, e))?;
+        fs::create_dir_all(path).map_err(|e| io_error(path, None, e))?;
         let index = Index::create_in_dir(path, schema::build_schema()).map_err(|e| match e {
             TantivyError::IndexAlreadyExists => Error::NotAnIndex {
                 path: path.to_path_buf(),
@@ -75,22 +87,39 @@ impl Archive {
             newsidx_schema: schema::version(),
             archive: None,
             source_from: None,
+            analysis: Some(analysis_fingerprint(&index)),
+            run_started_ns: None,
         };
         let mut writer = index
             .writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000)
             .map_err(|e| writer_error(path, e))?;
-        let mut commit = writer.prepare_commit()?;
+        let mut commit = writer.prepare_commit().map_err(|e| open_error(path, e))?;
         commit.set_payload(&record.to_json());
-        commit.commit()?;
+        commit.commit().map_err(|e| open_error(path, e))?;
         Archive::from_index(path, index)
     }
 
     /// Opens an existing index, checking that it is a newsidx index of this
-    /// schema version.
+    /// schema version, built with this build's text analysis.
     pub fn open(path: impl AsRef<Path>) -> Result<Archive> {
         let path = path.as_ref();
+        let archive = Archive::open_unchecked(path)?;
+        archive.check_analysis(&archive.record()?)?;
+        Ok(archive)
+    }
+
+    /// [`Archive::open`] without the analysis check: for a rebuild, which
+    /// re-adds every document with the current analysis.
+    fn open_unchecked(path: &Path) -> Result<Archive> {
         check_folder(path)?;
-        let index = Index::open_in_dir(path).map_err(|e| open_error(path, e))?;
+        let directory = MmapDirectory::open(path).map_err(|e| open_error(path, e.into()))?;
+        Archive::open_directory(path, directory)
+    }
+
+    /// Opens the index held by `directory` (the folder `path`, or in tests a
+    /// wrapper around it that injects faults).
+    pub(crate) fn open_directory(path: &Path, directory: impl Directory) -> Result<Archive> {
+        let index = Index::open(directory).map_err(|e| foreign_or(path, e))?;
         let record = read_record(path, &index)?;
         if record.newsidx_schema != schema::version() {
             return Err(Error::SchemaVersion {
@@ -110,6 +139,22 @@ impl Archive {
         Archive::from_index(path, index)
     }
 
+    /// Fails with [`Error::AnalysisChanged`] when `record` names another
+    /// text analysis than this build's. An index that records none
+    /// (written before newsidx recorded it) is taken as it is, and gets the
+    /// current fingerprint with its next commit.
+    pub(crate) fn check_analysis(&self, record: &IndexRecord) -> Result<()> {
+        let current = analysis_fingerprint(&self.index);
+        match &record.analysis {
+            Some(recorded) if *recorded != current => Err(Error::AnalysisChanged {
+                path: self.path.clone(),
+                recorded: recorded.clone(),
+                current,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// Opens the index in `path`, or creates one if there is none.
     pub fn open_or_create(path: impl AsRef<Path>) -> Result<Archive> {
         let path = path.as_ref();
@@ -120,18 +165,36 @@ impl Archive {
     }
 
     /// Opens the index in `path` to rebuild it (`newsidx index --rebuild`):
-    /// like [`Archive::open_or_create`], except that an index that is
-    /// damaged or of another schema version, which the error messages tell
-    /// the user to rebuild, is replaced by a new, empty one.
+    /// like [`Archive::open_or_create`], except that an index the error
+    /// messages tell the user to rebuild is accepted:
     ///
-    /// Only tantivy's own files are deleted, and only from a folder that
-    /// tantivy manages (it holds `meta.json` and `.managed.json`); a folder
-    /// that is not an index is refused as by [`Archive::open`].
+    /// - one built with another text analysis is opened as it is: the
+    ///   rebuild replaces every document in one commit, so searches keep the
+    ///   old documents until the new ones are complete;
+    /// - one that is damaged or of another schema version is replaced by a
+    ///   new, empty one. Only tantivy's own files are deleted, and only from
+    ///   a folder that tantivy manages (it holds `meta.json` and
+    ///   `.managed.json`); a damaged index without `.managed.json` is
+    ///   [`Error::NotAnIndex`], since newsidx cannot tell which files are
+    ///   the index's.
+    ///
+    /// A folder that is not an index is refused as by [`Archive::open`], and
+    /// an index that cannot be read because of permissions or resources
+    /// ([`Error::IndexIo`]) is never deleted.
     pub fn open_for_rebuild(path: impl AsRef<Path>) -> Result<Archive> {
         let path = path.as_ref();
         match Archive::open_or_create(path) {
+            Err(Error::AnalysisChanged { .. }) => return Archive::open_unchecked(path),
             Err(Error::Damaged { .. } | Error::SchemaVersion { .. })
                 if path.join(MANAGED_FILE).is_file() => {}
+            Err(Error::Damaged { source, .. }) => {
+                return Err(Error::NotAnIndex {
+                    path: path.to_path_buf(),
+                    detail: format!(
+                        "a damaged index ({source}) without tantivy's {MANAGED_FILE}, so newsidx cannot tell its files from others"
+                    ),
+                });
+            }
             other => return other,
         }
         remove_index_files(path)?;
@@ -194,8 +257,8 @@ fn check_folder(path: &Path) -> Result<()> {
     };
     let meta = match fs::metadata(path) {
         Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(not_found()),
-        Err(e) => return Err(Error::io(path, e)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(not_found()),
+        Err(e) => return Err(io_error(path, None, e)),
     };
     if !meta.is_dir() {
         return Err(Error::NotAnIndex {
@@ -207,7 +270,7 @@ fn check_folder(path: &Path) -> Result<()> {
         return Ok(());
     }
     let empty = fs::read_dir(path)
-        .map_err(|e| Error::io(path, e))?
+        .map_err(|e| io_error(path, None, e))?
         .next()
         .is_none();
     if empty {
@@ -232,8 +295,8 @@ fn remove_index_files(path: &Path) -> Result<()> {
     let _lock = directory
         .acquire_lock(&INDEX_WRITER_LOCK)
         .map_err(|e| writer_error(path, e.into()))?;
-    for entry in fs::read_dir(path).map_err(|e| Error::io(path, e))? {
-        let entry = entry.map_err(|e| Error::io(path, e))?;
+    for entry in fs::read_dir(path).map_err(|e| io_error(path, None, e))? {
+        let entry = entry.map_err(|e| io_error(path, None, e))?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
         let segment_file = name.len() > 33
@@ -244,7 +307,7 @@ fn remove_index_files(path: &Path) -> Result<()> {
         if name == "meta.json" || name == MANAGED_FILE || segment_file {
             match fs::remove_file(entry.path()) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(Error::io(entry.path(), e));
+                    return Err(io_error(path, Some(entry.path()), e));
                 }
                 _ => {}
             }
@@ -304,6 +367,8 @@ fn read_record(path: &Path, index: &Index) -> Result<IndexRecord> {
                 newsidx_schema: schema::version(),
                 archive: None,
                 source_from: None,
+                analysis: None,
+                run_started_ns: None,
             });
         }
         return Err(Error::NotAnIndex {
@@ -318,7 +383,19 @@ fn read_record(path: &Path, index: &Index) -> Result<IndexRecord> {
 }
 
 /// Maps an error met while opening or reading an index.
+///
+/// I/O errors that say nothing about the files (permissions, too many open
+/// files, a full disk, a failing device) are [`Error::IndexIo`]: the index
+/// may be whole, and a rebuild, which deletes it, would not help. Other
+/// read errors and inconsistencies are damage.
 pub(crate) fn open_error(path: &Path, error: TantivyError) -> Error {
+    if let Some((file, io)) = io_problem(&error) {
+        return Error::IndexIo {
+            path: path.to_path_buf(),
+            file: file.map(|f| if f.is_absolute() { f } else { path.join(f) }),
+            source: io,
+        };
+    }
     match error {
         TantivyError::OpenDirectoryError(OpenDirectoryError::DoesNotExist(_)) => {
             Error::IndexNotFound {
@@ -341,6 +418,63 @@ pub(crate) fn open_error(path: &Path, error: TantivyError) -> Error {
     }
 }
 
+/// The file and I/O error of a tantivy error, when it is one of the I/O
+/// problems of [`IoProblem`].
+fn io_problem(error: &TantivyError) -> Option<(Option<PathBuf>, io::Error)> {
+    let (file, io): (Option<&Path>, &io::Error) = match error {
+        TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath })
+        | TantivyError::OpenWriteError(OpenWriteError::IoError { io_error, filepath }) => {
+            (Some(filepath), io_error)
+        }
+        TantivyError::OpenDirectoryError(OpenDirectoryError::IoError {
+            io_error,
+            directory_path,
+        }) => (Some(directory_path), io_error),
+        TantivyError::LockFailure(LockError::IoError(io_error), _)
+        | TantivyError::IoError(io_error) => (None, io_error),
+        // Some writers (the doc store's) pass I/O errors on as text only.
+        TantivyError::InternalError(text)
+        | TantivyError::ErrorInThread(text)
+        | TantivyError::SystemError(text) => {
+            let io = os_error_in(text)?;
+            IoProblem::of(&io)?;
+            return Some((None, io));
+        }
+        _ => return None,
+    };
+    let (_, io) = IoProblem::find(io)?;
+    Some((file.map(Path::to_path_buf), io))
+}
+
+/// An I/O error on the index folder (or `file` in it): [`Error::IndexIo`]
+/// for the problems of [`IoProblem`], else [`Error::Io`].
+pub(crate) fn io_error(path: &Path, file: Option<PathBuf>, error: io::Error) -> Error {
+    if IoProblem::of(&error).is_some() {
+        Error::IndexIo {
+            path: path.to_path_buf(),
+            file,
+            source: error,
+        }
+    } else {
+        Error::io(file.unwrap_or_else(|| path.to_path_buf()), error)
+    }
+}
+
+/// Maps an error met while opening an index: a `meta.json` that tantivy
+/// cannot read, in a folder without tantivy's `.managed.json`, belongs to
+/// another program (the folder is no index, and a rebuild must not touch
+/// it); anything else as [`open_error`].
+fn foreign_or(path: &Path, error: TantivyError) -> Error {
+    let unreadable_meta = matches!(&error, TantivyError::DataCorruption(_));
+    if unreadable_meta && !path.join(MANAGED_FILE).exists() {
+        return Error::NotAnIndex {
+            path: path.to_path_buf(),
+            detail: "its meta.json is not a tantivy index's; it belongs to another program".into(),
+        };
+    }
+    open_error(path, error)
+}
+
 /// Maps an error met while taking the index's writer.
 pub(crate) fn writer_error(path: &Path, error: TantivyError) -> Error {
     match error {
@@ -348,5 +482,100 @@ pub(crate) fn writer_error(path: &Path, error: TantivyError) -> Error {
             path: path.to_path_buf(),
         },
         other => open_error(path, other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn os(code: i32) -> Arc<io::Error> {
+        Arc::new(io::Error::from_raw_os_error(code))
+    }
+
+    fn classify(error: TantivyError) -> Error {
+        open_error(Path::new("idx"), error)
+    }
+
+    #[test]
+    fn resource_and_permission_errors_are_not_damage() {
+        let read = |code| {
+            TantivyError::OpenReadError(OpenReadError::IoError {
+                io_error: os(code),
+                filepath: "meta.json".into(),
+            })
+        };
+        for code in [
+            libc::EACCES,
+            libc::EPERM,
+            libc::EMFILE,
+            libc::ENFILE,
+            libc::ENOSPC,
+            libc::EIO,
+        ] {
+            let err = classify(read(code));
+            assert!(matches!(err, Error::IndexIo { .. }), "{code}: {err:?}");
+            assert_eq!(err.kind(), crate::ErrorKind::Internal);
+            assert!(err.to_string().contains("idx/meta.json"), "{err}");
+            assert!(!err.to_string().contains("rebuild it"), "{err}");
+        }
+        let texts = [
+            (
+                classify(read(libc::EACCES)),
+                "permission denied on idx/meta.json",
+            ),
+            (classify(read(libc::EMFILE)), "too many open files"),
+            (classify(TantivyError::IoError(os(libc::ENOSPC))), "is full"),
+        ];
+        for (err, text) in texts {
+            assert!(err.to_string().contains(text), "{err}");
+        }
+        // Damage stays damage.
+        assert!(matches!(
+            classify(read(libc::ENOENT)),
+            Error::Damaged { .. }
+        ));
+        let eof = TantivyError::IoError(Arc::new(io::Error::from(io::ErrorKind::UnexpectedEof)));
+        assert!(matches!(classify(eof), Error::Damaged { .. }));
+    }
+
+    #[test]
+    fn wrapped_and_flattened_io_errors_are_found() {
+        // An I/O error inside another error inside an I/O error.
+        #[derive(Debug)]
+        struct Wrapper(io::Error);
+        impl std::fmt::Display for Wrapper {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "wrapped: {}", self.0)
+            }
+        }
+        impl std::error::Error for Wrapper {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.0)
+            }
+        }
+        let nested = io::Error::other(Wrapper(io::Error::from_raw_os_error(libc::ENOSPC)));
+        let err = classify(TantivyError::IoError(Arc::new(nested)));
+        assert!(matches!(err, Error::IndexIo { .. }), "{err:?}");
+        // An error that hides its source (as tantivy_fst's does) but shows
+        // it in its text.
+        #[derive(Debug)]
+        struct Opaque(io::Error);
+        impl std::fmt::Display for Opaque {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+        impl std::error::Error for Opaque {}
+        let opaque = io::Error::other(Opaque(io::Error::from_raw_os_error(libc::ENOSPC)));
+        let err = classify(TantivyError::IoError(Arc::new(opaque)));
+        assert!(matches!(err, Error::IndexIo { .. }), "{err:?}");
+        // Only the text is left.
+        let text = io::Error::from_raw_os_error(libc::ENOSPC).to_string();
+        let err = classify(TantivyError::InternalError(text));
+        assert!(matches!(err, Error::IndexIo { .. }), "{err:?}");
+        assert!(os_error_in("no code here").is_none());
+        assert!(os_error_in("bad (os error x)").is_none());
     }
 }

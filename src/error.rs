@@ -5,7 +5,7 @@
 //! [`Error::kind`].
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::query::QueryError;
 
@@ -34,9 +34,10 @@ pub enum Error {
         /// Where the index was looked for.
         path: PathBuf,
     },
-    /// The folder exists but does not hold a newsidx index.
+    /// The folder exists but does not hold a newsidx index (nor one that
+    /// newsidx could safely replace).
     #[error(
-        "{path} is not a newsidx index ({detail}): point --index at a newsidx index, or at a new folder to create one"
+        "{path} is not a newsidx index ({detail}): use a newsidx index, or a new or empty folder to create one; newsidx never deletes files it did not write"
     )]
     NotAnIndex {
         /// The folder.
@@ -46,7 +47,7 @@ pub enum Error {
     },
     /// The index was written with another schema version.
     #[error(
-        "the index at {path} has schema version {found}, this newsidx reads version {expected}: rebuild it with `newsidx index ARCHIVE_DIR --index {path} --rebuild`"
+        "the index at {path} has schema version {found}, this newsidx reads version {expected}: rebuild it from its archive folder"
     )]
     SchemaVersion {
         /// The index folder.
@@ -57,9 +58,7 @@ pub enum Error {
         expected: u32,
     },
     /// The index's files are damaged or missing.
-    #[error(
-        "the index at {path} is damaged ({source}): rebuild it with `newsidx index ARCHIVE_DIR --index {path} --rebuild`"
-    )]
+    #[error("the index at {path} is damaged ({source}): rebuild it from its archive folder")]
     Damaged {
         /// The index folder.
         path: PathBuf,
@@ -77,7 +76,7 @@ pub enum Error {
     },
     /// The index was built from another archive folder.
     #[error(
-        "the index at {path} was built from {recorded}, not {requested}: use another --index, or pass --rebuild to replace its contents"
+        "the index at {path} was built from {recorded}, not {requested}: use another index, or rebuild this one to replace its contents"
     )]
     OtherArchive {
         /// The index folder.
@@ -86,6 +85,62 @@ pub enum Error {
         recorded: PathBuf,
         /// Archive asked for now.
         requested: PathBuf,
+    },
+    /// The index was built with another setting than the run asks for
+    /// (where articles' sources come from); an update would mix the two.
+    #[error(
+        "the index at {path} was built with {setting} {recorded}, and this run asks for {requested}: updating it would mix the two, so nothing was changed; rebuild the index to change {setting}, or keep {recorded}"
+    )]
+    SettingsChanged {
+        /// The index folder.
+        path: PathBuf,
+        /// The setting (`source_from`).
+        setting: &'static str,
+        /// The value recorded in the index.
+        recorded: String,
+        /// The value asked for.
+        requested: String,
+    },
+    /// The index was built with another text analysis (stemmer version,
+    /// token limits, analyzers): query words would not match indexed ones.
+    #[error(
+        "the index at {path} was built with another text analysis than this newsidx uses (recorded: {recorded}; now: {current}), so searches would miss words: rebuild it from its archive folder"
+    )]
+    AnalysisChanged {
+        /// The index folder.
+        path: PathBuf,
+        /// The fingerprint recorded in the index.
+        recorded: String,
+        /// The fingerprint of this build.
+        current: String,
+    },
+    /// The run would delete more of the index's documents than allowed:
+    /// nothing was written.
+    #[error("{}", too_many_deletes(path, archive, *would_delete, *documents, *max_percent))]
+    TooManyDeletes {
+        /// The index folder.
+        path: PathBuf,
+        /// The archive folder.
+        archive: PathBuf,
+        /// Documents the run would have deleted.
+        would_delete: u64,
+        /// Documents the index held.
+        documents: u64,
+        /// The largest share of the documents a run may delete, in percent.
+        max_percent: u8,
+    },
+    /// The index could not be read or written for a reason that is not
+    /// damage: permissions, too many open files, a full disk, a failing
+    /// device. Rebuilding would not help, so nothing is deleted.
+    #[error("{}", index_io(path, file.as_deref(), source))]
+    IndexIo {
+        /// The index folder.
+        path: PathBuf,
+        /// The file concerned, when known.
+        file: Option<PathBuf>,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
     },
     /// The archive folder is missing or not a folder.
     #[error("archive folder {path}: {detail}")]
@@ -136,14 +191,19 @@ impl Error {
             Error::Query(_) | Error::Archive { .. } | Error::IndexInsideArchive { .. } => {
                 ErrorKind::Usage
             }
-            Error::OtherArchive { .. } => ErrorKind::Usage,
+            Error::OtherArchive { .. }
+            | Error::SettingsChanged { .. }
+            | Error::TooManyDeletes { .. } => ErrorKind::Usage,
             Error::IndexNotFound { .. }
             | Error::NotAnIndex { .. }
             | Error::SchemaVersion { .. }
+            | Error::AnalysisChanged { .. }
             | Error::Damaged { .. } => ErrorKind::Index,
-            Error::Locked { .. } | Error::Io { .. } | Error::Output { .. } | Error::Tantivy(_) => {
-                ErrorKind::Internal
-            }
+            Error::Locked { .. }
+            | Error::IndexIo { .. }
+            | Error::Io { .. }
+            | Error::Output { .. }
+            | Error::Tantivy(_) => ErrorKind::Internal,
         }
     }
 
@@ -154,4 +214,134 @@ impl Error {
             source,
         }
     }
+}
+
+/// What an I/O error that is not damage means, for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IoProblem {
+    /// EACCES, EPERM.
+    PermissionDenied,
+    /// EMFILE, ENFILE.
+    TooManyOpenFiles,
+    /// ENOSPC, EDQUOT.
+    DiskFull,
+    /// EROFS.
+    ReadOnly,
+    /// EIO: the device or the network share failed.
+    Device,
+    /// ENOMEM.
+    OutOfMemory,
+}
+
+impl IoProblem {
+    /// The problem an I/O error reports, if it is one of those that say
+    /// nothing about the state of the files (so that a rebuild would not
+    /// help and must not be offered).
+    pub(crate) fn of(error: &io::Error) -> Option<IoProblem> {
+        IoProblem::of_one(error).or_else(|| IoProblem::find(error).map(|(problem, _)| problem))
+    }
+
+    /// The problem, and (a copy of) the I/O error that reports it: `error`
+    /// itself or one it wraps. tantivy wraps the errors of its writers in
+    /// others, some of which only show them in their text.
+    pub(crate) fn find(error: &io::Error) -> Option<(IoProblem, io::Error)> {
+        let mut current: &(dyn std::error::Error + 'static) = error;
+        loop {
+            if let Some(io) = current.downcast_ref::<io::Error>() {
+                if let Some(problem) = IoProblem::of_one(io) {
+                    return Some((problem, copy_io_error(io)));
+                }
+                if let Some(inner) = io.get_ref() {
+                    current = inner;
+                    continue;
+                }
+            }
+            match current.source() {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+        let io = os_error_in(&error.to_string())?;
+        Some((IoProblem::of_one(&io)?, io))
+    }
+
+    fn of_one(error: &io::Error) -> Option<IoProblem> {
+        use io::ErrorKind as K;
+        #[cfg(unix)]
+        match error.raw_os_error() {
+            Some(libc::EMFILE | libc::ENFILE) => return Some(IoProblem::TooManyOpenFiles),
+            Some(libc::EIO) => return Some(IoProblem::Device),
+            _ => {}
+        }
+        match error.kind() {
+            K::PermissionDenied => Some(IoProblem::PermissionDenied),
+            K::StorageFull | K::QuotaExceeded => Some(IoProblem::DiskFull),
+            K::ReadOnlyFilesystem => Some(IoProblem::ReadOnly),
+            K::OutOfMemory => Some(IoProblem::OutOfMemory),
+            _ => None,
+        }
+    }
+}
+
+/// The OS error a text ends with, as Rust writes it
+/// (`No space left on device (os error 28)`).
+pub(crate) fn os_error_in(text: &str) -> Option<io::Error> {
+    let code = text.strip_suffix(')')?.rsplit_once("(os error ")?.1;
+    Some(io::Error::from_raw_os_error(code.parse().ok()?))
+}
+
+/// An owned copy of an I/O error (tantivy shares its errors).
+pub(crate) fn copy_io_error(error: &io::Error) -> io::Error {
+    match error.raw_os_error() {
+        Some(code) => io::Error::from_raw_os_error(code),
+        None => io::Error::new(error.kind(), error.to_string()),
+    }
+}
+
+fn index_io(path: &Path, file: Option<&Path>, source: &io::Error) -> String {
+    let path = path.display();
+    let on = file.map_or_else(String::new, |f| format!(" on {}", f.display()));
+    match IoProblem::of(source) {
+        Some(IoProblem::PermissionDenied) => format!(
+            "cannot use the index at {path}: permission denied{on}: give this user access to the index folder and its files (the index is not damaged)"
+        ),
+        Some(IoProblem::TooManyOpenFiles) => format!(
+            "cannot use the index at {path}: too many open files{on}: raise the limit of open files (ulimit -n) or close other programs, then try again (the index is not damaged)"
+        ),
+        Some(IoProblem::DiskFull) => format!(
+            "the disk holding the index at {path} is full{on}: free some space and run again (the index keeps its last commit)"
+        ),
+        Some(IoProblem::ReadOnly) => format!(
+            "the index at {path} is on a read-only file system{on}: index into a writable folder"
+        ),
+        Some(IoProblem::Device) => format!(
+            "input/output error{on} in the index at {path}: the disk or network share failed; check it and try again (a rebuild would not help)"
+        ),
+        Some(IoProblem::OutOfMemory) => format!(
+            "out of memory{on} while using the index at {path}: lower the memory budget or close other programs"
+        ),
+        None => format!("the index at {path}{on}: {source}"),
+    }
+}
+
+fn too_many_deletes(
+    path: &Path,
+    archive: &Path,
+    would_delete: u64,
+    documents: u64,
+    max_percent: u8,
+) -> String {
+    let (path, archive) = (path.display(), archive.display());
+    let what = if would_delete >= documents {
+        format!(
+            "this run would delete all {documents} documents of the index at {path}: {archive} looks empty, moved or unmounted"
+        )
+    } else {
+        format!(
+            "this run would delete {would_delete} of the {documents} documents of the index at {path}, more than the {max_percent}% allowed"
+        )
+    };
+    format!(
+        "{what}; nothing was changed: check that the archive folder is complete, or allow the deletions if the files were removed on purpose"
+    )
 }

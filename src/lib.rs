@@ -78,6 +78,7 @@ pub mod article;
 pub mod error;
 pub mod eval;
 pub mod export;
+mod fingerprint;
 pub mod indexer;
 pub mod query;
 pub mod schema;

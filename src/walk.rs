@@ -7,7 +7,7 @@
 //! incremental indexer needs to decide what to read.
 
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use walkdir::WalkDir;
 
@@ -21,7 +21,8 @@ pub struct FileEntry {
     pub rel: String,
     /// Size in bytes.
     pub size: u64,
-    /// Modification time, nanoseconds since the Unix epoch (0 if unknown).
+    /// Modification time, nanoseconds since the Unix epoch (negative before
+    /// 1970; [`MTIME_UNKNOWN`] if unknown).
     pub mtime_ns: i64,
 }
 
@@ -140,13 +141,30 @@ fn examine(root: &Path, entry: walkdir::Result<walkdir::DirEntry>) -> Option<Fou
     }
 }
 
-/// Modification time in nanoseconds since the Unix epoch, 0 when unknown.
+/// The modification time of a file whose time is unknown (the file system
+/// keeps none, or it is out of range): such a file is always compared by
+/// content.
+pub const MTIME_UNKNOWN: i64 = i64::MIN;
+
+/// Modification time in nanoseconds since the Unix epoch (negative before
+/// 1970), [`MTIME_UNKNOWN`] when unknown.
 pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
     meta.modified()
         .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .and_then(|d| i64::try_from(d.as_nanos()).ok())
-        .unwrap_or(0)
+        .and_then(system_time_ns)
+        .unwrap_or(MTIME_UNKNOWN)
+}
+
+/// A time in nanoseconds since the Unix epoch (negative before 1970), if
+/// it fits an `i64` (years 1678 to 2261) and is not [`MTIME_UNKNOWN`].
+pub fn system_time_ns(time: SystemTime) -> Option<i64> {
+    let ns = match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_nanos()).ok()?,
+        Err(before) => i64::try_from(before.duration().as_nanos())
+            .ok()?
+            .checked_neg()?,
+    };
+    (ns != MTIME_UNKNOWN).then_some(ns)
 }
 
 /// `path` relative to `root`, `/`-separated.

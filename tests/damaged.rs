@@ -59,7 +59,8 @@ fn use_index(idx: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// An error about the index that tells the user what to do.
+/// An error about the index that tells the user what to do (in words: the
+/// binary adds the flags, see `tests/cli.rs`).
 fn assert_index_error(err: &Error, advice: &[&str]) {
     assert_eq!(err.kind(), ErrorKind::Index, "{err:?}");
     let message = err.to_string();
@@ -94,7 +95,7 @@ fn a_truncated_segment_file_is_reported_as_damage() {
                 file.display()
             ));
             assert!(matches!(err, Error::Damaged { .. }), "{err:?}");
-            assert_index_error(&err, &["--rebuild"]);
+            assert_index_error(&err, &["rebuild it"]);
         }
     }
 }
@@ -109,7 +110,7 @@ fn a_deleted_segment_file_is_reported_as_damage() {
         fs::remove_file(idx.join(file.file_name().unwrap())).unwrap();
         let err = use_index(&idx).expect_err(&format!("{} deleted went unnoticed", file.display()));
         assert!(matches!(err, Error::Damaged { .. }), "{err:?}");
-        assert_index_error(&err, &["--rebuild"]);
+        assert_index_error(&err, &["rebuild it"]);
     }
 }
 
@@ -123,7 +124,7 @@ fn a_missing_or_garbled_meta_file_is_reported() {
     fs::remove_file(idx.join("meta.json")).unwrap();
     let err = use_index(&idx).expect_err("no meta.json");
     assert!(matches!(err, Error::NotAnIndex { .. }), "{err:?}");
-    assert_index_error(&err, &["--index"]);
+    assert_index_error(&err, &["new or empty folder"]);
     // open_or_create must not create an index over the remains of one.
     let err = Archive::open_or_create(&idx).err().expect("no meta.json");
     assert!(matches!(err, Error::NotAnIndex { .. }), "{err:?}");
@@ -139,7 +140,7 @@ fn a_missing_or_garbled_meta_file_is_reported() {
         fs::write(idx.join("meta.json"), garbage).unwrap();
         let err = use_index(&idx).expect_err(name);
         assert!(matches!(err, Error::Damaged { .. }), "{name}: {err:?}");
-        assert_index_error(&err, &["--rebuild"]);
+        assert_index_error(&err, &["rebuild it"]);
         let err = Archive::open_or_create(&idx).err().expect(name);
         assert!(matches!(err, Error::Damaged { .. }), "{name}: {err:?}");
     }
@@ -159,7 +160,7 @@ fn a_foreign_folder_is_not_an_index() {
     for result in [Archive::open(&idx), Archive::open_or_create(&idx)] {
         let err = result.err().expect("a folder of photos is no index");
         assert!(matches!(err, Error::NotAnIndex { .. }), "{err:?}");
-        assert_index_error(&err, &["--index"]);
+        assert_index_error(&err, &["new or empty folder"]);
     }
     // Nothing was written into the folder.
     let mut names: Vec<String> = fs::read_dir(&idx)
@@ -195,7 +196,7 @@ fn a_missing_index_and_a_regular_file_are_reported() {
     for result in [Archive::open(&file), Archive::open_or_create(&file)] {
         let err = result.err().expect("a regular file is no index");
         assert!(matches!(err, Error::NotAnIndex { .. }), "{err:?}");
-        assert_index_error(&err, &["--index"]);
+        assert_index_error(&err, &["new or empty folder"]);
         assert!(err.to_string().contains("not a folder"), "{err}");
     }
     assert!(Archive::create(&file).is_err());
@@ -239,7 +240,7 @@ fn an_index_of_another_schema_version_asks_for_a_rebuild() {
                 } => assert_eq!((*f, *expected), (found, version)),
                 other => panic!("expected SchemaVersion, got {other:?}"),
             }
-            assert_index_error(&err, &["--rebuild"]);
+            assert_index_error(&err, &["rebuild it"]);
         }
         // The index was left as it was.
         let metas = Index::open_in_dir(&idx).unwrap().load_metas().unwrap();
@@ -257,7 +258,7 @@ fn a_tantivy_index_that_is_not_newsidx_is_refused() {
     commit_payload(&idx, "written by some other program");
     let err = Archive::open(&idx).err().expect("foreign record");
     assert!(matches!(err, Error::NotAnIndex { .. }), "{err:?}");
-    assert_index_error(&err, &["--index"]);
+    assert_index_error(&err, &["new or empty folder"]);
 
     // Another schema, empty and without a record (which is what an
     // interrupted `Archive::create` leaves for the newsidx schema).
@@ -269,7 +270,7 @@ fn a_tantivy_index_that_is_not_newsidx_is_refused() {
     for result in [Archive::open(&idx), Archive::open_or_create(&idx)] {
         let err = result.err().expect("another schema");
         assert!(matches!(err, Error::NotAnIndex { .. }), "{err:?}");
-        assert_index_error(&err, &["--index"]);
+        assert_index_error(&err, &["new or empty folder"]);
     }
 }
 

@@ -36,11 +36,32 @@ pub fn copy_dir(src: &Path, dst: &Path) {
     }
 }
 
-/// A copy of the sample corpus in `dst`.
+/// A copy of the sample corpus in `dst`, its files dated a day back (as an
+/// archive's files are, unlike files written moments before a run, which
+/// the indexer compares by content: see `newsidx::indexer::RACY_WINDOW_NS`).
 pub fn copy_sample(dst: &Path) -> PathBuf {
     let archive = dst.join("archive");
     copy_dir(&sample_corpus(), &archive);
+    backdate(&archive, Duration::from_secs(86_400));
     archive
+}
+
+/// Sets the modification time of every file below `root` to `age` ago.
+pub fn backdate(root: &Path, age: Duration) {
+    let when = std::time::SystemTime::now() - age;
+    for entry in fs::read_dir(root).expect("read folder") {
+        let entry = entry.expect("folder entry");
+        let kind = entry.file_type().expect("file type");
+        if kind.is_dir() {
+            backdate(&entry.path(), age);
+        } else if kind.is_file() {
+            let file = fs::File::options()
+                .write(true)
+                .open(entry.path())
+                .expect("open to set its time");
+            file.set_modified(when).expect("set modification time");
+        }
+    }
 }
 
 /// `files_seen = added + updated + unchanged + skipped + not_processed`.

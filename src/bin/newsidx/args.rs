@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use newsidx::IndexOptions;
 use newsidx::article::ParseOptions;
 use newsidx::export::ExportOptions;
-use newsidx::indexer::{DEFAULT_MEMORY_MB, SourceFrom};
+use newsidx::indexer::{DEFAULT_MAX_DELETE_PERCENT, DEFAULT_MEMORY_MB, SourceFrom};
 use newsidx::query::{QueryError, SearchIn};
 use newsidx::search::{DateEnd, SearchRequest, SortOrder, parse_date_filter};
 use newsidx::tally::Period;
@@ -164,7 +164,8 @@ pub struct IndexArgs {
     #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_MB,
           value_parser = clap::value_parser!(u64).range(1..=1_000_000).map(|v| v as usize))]
     pub memory: usize,
-    /// Indexing threads [default: 0, all cores].
+    /// Indexing threads [default: 0, all cores]. No more than the cores,
+    /// and one per 15 MB of --memory, are used (the report notes it).
     #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     pub threads: usize,
     /// Where an article's source (publisher) comes from.
@@ -178,10 +179,21 @@ pub struct IndexArgs {
     /// batch of 512 files).
     #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = parse_seconds)]
     pub commit_every: f64,
-    /// Drop every document first and index the whole archive afresh (also
-    /// replaces an index built from another archive folder).
+    /// Index the whole archive afresh, replacing every document (also an
+    /// index built from another archive folder, with another --source-from
+    /// or by another newsidx version). Searches see the old index until the
+    /// new one is complete; Ctrl-C abandons the rebuild and keeps the old
+    /// index.
     #[arg(long)]
     pub rebuild: bool,
+    /// Refuse a run that would delete more than PERCENT% of the index's
+    /// documents (files gone from the archive, or no longer indexable), or
+    /// every one of them, as an emptied or unmounted archive folder would;
+    /// nothing is written then. Up to 10 deletions are always allowed unless
+    /// they empty the index. 100 allows any deletion.
+    #[arg(long, value_name = "PERCENT", default_value_t = DEFAULT_MAX_DELETE_PERCENT,
+          value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub max_delete: u8,
     #[command(flatten)]
     pub json: JsonFlag,
     /// Also list every file that was not indexed, with the reason.
@@ -202,6 +214,7 @@ impl IndexArgs {
             },
             rebuild: self.rebuild,
             commit_every: Some(Duration::from_secs_f64(self.commit_every)),
+            max_delete_percent: self.max_delete,
             ..IndexOptions::default()
         }
     }
@@ -536,6 +549,8 @@ mod tests {
             "--max-file-size",
             "1K",
             "--rebuild",
+            "--max-delete",
+            "100",
         ])
         .unwrap();
         let Command::Index(args) = cli.command else {
@@ -546,6 +561,8 @@ mod tests {
         assert_eq!(options.source_from, SourceFrom::Folder);
         assert_eq!(options.parse.max_file_size, 1024);
         assert!(options.rebuild);
+        assert_eq!(options.max_delete_percent, 100);
+        assert!(Cli::try_parse_from(["newsidx", "index", "a", "--max-delete", "101"]).is_err());
     }
 
     #[test]
@@ -558,5 +575,16 @@ mod tests {
         assert_eq!(ours.memory_mb, lib.memory_mb);
         assert_eq!(ours.parse, lib.parse);
         assert_eq!(ours.source_from, lib.source_from);
+        assert_eq!(ours.max_delete_percent, lib.max_delete_percent);
+    }
+
+    #[test]
+    fn the_max_delete_help_states_the_free_deletions() {
+        use clap::CommandFactory;
+        let mut cli = Cli::command();
+        let index = cli.find_subcommand_mut("index").expect("index");
+        let help = index.render_long_help().to_string();
+        let free = newsidx::indexer::FREE_DELETES;
+        assert!(help.contains(&format!("Up to {free} deletions")), "{help}");
     }
 }

@@ -11,8 +11,11 @@ Exit codes:
   2    usage error: bad arguments, a malformed query, an --index inside the
        archive, a missing archive folder
   3    missing or unusable index: create or rebuild it as the message says
-  4    internal failure: I/O errors, a busy (locked) index, engine failures
-  130  indexing interrupted by Ctrl-C (the work done so far is committed)";
+  4    internal failure: I/O errors (permissions, too many open files, a
+       full disk: the index is not damaged), a busy (locked) index, engine
+       failures
+  130  indexing interrupted by Ctrl-C (an update commits the work done so
+       far; a rebuild is abandoned and the old index kept)";
 
 /// How the program ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +67,36 @@ impl From<ErrorKind> for Exit {
     }
 }
 
+/// What to do about a library error, in terms of this command's flags: the
+/// library's messages say what is wrong and what must happen ("rebuild
+/// it"), never which flag does it, since library users have none.
+pub fn hint(err: &newsidx::Error) -> Option<String> {
+    use newsidx::Error as E;
+    let rebuild = |path: &std::path::Path| {
+        format!(
+            "run `newsidx index ARCHIVE_DIR --index {} --rebuild`",
+            path.display()
+        )
+    };
+    Some(match err {
+        E::Damaged { path, .. } | E::SchemaVersion { path, .. } | E::AnalysisChanged { path, .. } => {
+            rebuild(path)
+        }
+        E::NotAnIndex { .. } => {
+            "pass --index with a newsidx index, or with a new or empty folder to create one (--rebuild cannot help: it never deletes files newsidx did not write)".into()
+        }
+        E::OtherArchive { .. } => {
+            "pass --index with another folder, or --rebuild to replace the index's contents".into()
+        }
+        E::SettingsChanged { setting, recorded, .. } => format!(
+            "pass --rebuild to re-index everything with the new setting, or --{} {recorded} to keep the index's",
+            setting.replace('_', "-")
+        ),
+        E::TooManyDeletes { .. } => "pass --max-delete 100 to allow the deletions".into(),
+        _ => return None,
+    })
+}
+
 impl From<Exit> for std::process::ExitCode {
     fn from(exit: Exit) -> std::process::ExitCode {
         std::process::ExitCode::from(exit.code())
@@ -108,6 +141,47 @@ mod tests {
         assert_eq!(Exit::from(ErrorKind::Usage), Exit::Usage);
         assert_eq!(Exit::from(ErrorKind::Index).code(), 3);
         assert_eq!(Exit::from(ErrorKind::Internal).code(), 4);
+    }
+
+    #[test]
+    fn hints_name_the_flags_the_library_messages_leave_out() {
+        let path = std::path::PathBuf::from("idx");
+        let cases = [
+            (
+                newsidx::Error::SettingsChanged {
+                    path: path.clone(),
+                    setting: "source_from",
+                    recorded: "copyright".into(),
+                    requested: "folder".into(),
+                },
+                "--source-from copyright",
+            ),
+            (
+                newsidx::Error::TooManyDeletes {
+                    path: path.clone(),
+                    archive: "a".into(),
+                    would_delete: 5,
+                    documents: 5,
+                    max_percent: 50,
+                },
+                "--max-delete 100",
+            ),
+            (
+                newsidx::Error::AnalysisChanged {
+                    path: path.clone(),
+                    recorded: "x".into(),
+                    current: "y".into(),
+                },
+                "--index idx --rebuild",
+            ),
+        ];
+        for (err, flag) in cases {
+            assert!(!err.to_string().contains("--"), "{err}");
+            let hint = hint(&err).expect("a hint");
+            assert!(hint.contains(flag), "{hint}");
+        }
+        let io = newsidx::Error::io("x", std::io::Error::other("disk"));
+        assert_eq!(hint(&io), None);
     }
 
     #[test]

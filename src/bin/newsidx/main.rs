@@ -34,7 +34,12 @@ fn report_error(err: &anyhow::Error) -> Exit {
         // as it is for other Unix filters.
         return Exit::Success;
     }
-    let message = term::escape_controls(&error_message(err)).into_owned();
+    let mut message = error_message(err);
+    if let Some(hint) = library_error(err).and_then(exit::hint) {
+        message.push_str("; ");
+        message.push_str(&hint);
+    }
+    let message = term::escape_controls(&message).into_owned();
     // If stderr is gone too there is nobody left to tell.
     let _ = writeln!(io::stderr().lock(), "newsidx: {message}");
     exit_code(err)
@@ -43,9 +48,13 @@ fn report_error(err: &anyhow::Error) -> Exit {
 /// The exit code of an error: from the library's error kind when a library
 /// error is in the chain, "internal" otherwise.
 fn exit_code(err: &anyhow::Error) -> Exit {
+    library_error(err).map_or(Exit::Internal, |e| e.kind().into())
+}
+
+/// The first library error in the chain.
+fn library_error(err: &anyhow::Error) -> Option<&newsidx::Error> {
     err.chain()
         .find_map(|cause| cause.downcast_ref::<newsidx::Error>())
-        .map_or(Exit::Internal, |e| e.kind().into())
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -1,5 +1,6 @@
 //! `newsidx index DIR`: index an archive folder and print the report.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Context;
@@ -30,6 +31,9 @@ pub(crate) fn run(args: &IndexArgs, out: &mut Out<impl Write>) -> anyhow::Result
     let result = archive.index_dir(&args.dir, &options);
     bar.finish_and_clear();
     let report = result?;
+    for note in &report.notes {
+        eprintln!("newsidx: note: {note}");
+    }
     if args.json.json {
         serde_json::to_writer_pretty(&mut out.w, &report).context("cannot encode JSON")?;
         writeln!(out.w)?;
@@ -38,14 +42,21 @@ pub(crate) fn run(args: &IndexArgs, out: &mut Out<impl Write>) -> anyhow::Result
     }
     if report.interrupted {
         out.w.flush()?;
-        eprintln!(
-            "newsidx: interrupted: the work done so far is committed; run the same command again to finish ({} files left)",
-            report.not_processed
-        );
+        if report.rebuild {
+            eprintln!(
+                "newsidx: interrupted: the rebuild was abandoned and the index is as it was ({} documents); run the same command again to rebuild",
+                report.documents
+            );
+        } else {
+            eprintln!(
+                "newsidx: interrupted: the work done so far is committed; run the same command again to finish ({} files left)",
+                report.not_processed
+            );
+        }
         return Ok(Exit::Interrupted);
     }
     let unreadable = report.skipped.get("unreadable").copied().unwrap_or(0);
-    Ok(Exit::complete_if(unreadable == 0))
+    Ok(Exit::complete_if(unreadable == 0 && report.kept == 0))
 }
 
 /// The report for people.
@@ -63,6 +74,19 @@ fn write_report(r: &IndexReport, verbose: bool, out: &mut Out<impl Write>) -> an
     writeln!(w, "  unchanged    {:>9}", r.unchanged)?;
     writeln!(w, "  deleted      {:>9}", r.deleted)?;
     writeln!(w, "{}", skipped_line(&r.skipped))?;
+    if r.kept > 0 {
+        let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+        for file in &r.kept_files {
+            *reasons.entry(file.reason.to_string()).or_default() += 1;
+        }
+        let reasons: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+        writeln!(
+            w,
+            "  kept stale   {:>9}  ({}: last indexed version kept)",
+            r.kept,
+            reasons.join(", ")
+        )?;
+    }
     if r.not_processed > 0 {
         writeln!(w, "  left for next run {:>4}", r.not_processed)?;
     }
@@ -90,8 +114,26 @@ fn write_report(r: &IndexReport, verbose: bool, out: &mut Out<impl Write>) -> an
                 maybe_escape(&file.detail, out.terminal)
             )?;
         }
-    } else if !r.skipped_files.is_empty() {
-        writeln!(w, "  (--verbose lists the skipped files)")?;
+        for file in &r.kept_files {
+            writeln!(
+                w,
+                "  kept {}: {} ({})",
+                maybe_escape(&file.path, out.terminal),
+                file.reason,
+                maybe_escape(&file.detail, out.terminal)
+            )?;
+        }
+        for file in &r.deleted_files {
+            writeln!(
+                w,
+                "  deleted {}: {}",
+                maybe_escape(&file.path, out.terminal),
+                file.reason
+            )?;
+        }
+    } else if !(r.skipped_files.is_empty() && r.kept_files.is_empty() && r.deleted_files.is_empty())
+    {
+        writeln!(w, "  (--verbose lists the skipped, kept and deleted files)")?;
     }
     Ok(())
 }
