@@ -303,22 +303,22 @@ fn index_io(path: &Path, file: Option<&Path>, source: &io::Error) -> String {
     let on = file.map_or_else(String::new, |f| format!(" on {}", f.display()));
     match IoProblem::of(source) {
         Some(IoProblem::PermissionDenied) => format!(
-            "cannot use the index at {path}: permission denied{on}: give this user access to the index folder and its files (the index is not damaged)"
+            "cannot use the index at {path}: permission denied{on}: give this user access to the index folder and its files; the index is not damaged ({source})"
         ),
         Some(IoProblem::TooManyOpenFiles) => format!(
-            "cannot use the index at {path}: too many open files{on}: raise the limit of open files (ulimit -n) or close other programs, then try again (the index is not damaged)"
+            "cannot use the index at {path}: too many open files{on}: raise the limit of open files (ulimit -n) or close other programs, then try again; the index is not damaged ({source})"
         ),
         Some(IoProblem::DiskFull) => format!(
-            "the disk holding the index at {path} is full{on}: free some space and run again (the index keeps its last commit)"
+            "the disk holding the index at {path} is full{on}: free some space and run again; the index keeps its last commit ({source})"
         ),
         Some(IoProblem::ReadOnly) => format!(
-            "the index at {path} is on a read-only file system{on}: index into a writable folder"
+            "the index at {path} is on a read-only file system{on}: index into a writable folder ({source})"
         ),
         Some(IoProblem::Device) => format!(
-            "input/output error{on} in the index at {path}: the disk or network share failed; check it and try again (a rebuild would not help)"
+            "input/output error{on} in the index at {path}: the disk or network share failed; check it and try again, a rebuild would not help ({source})"
         ),
         Some(IoProblem::OutOfMemory) => format!(
-            "out of memory{on} while using the index at {path}: lower the memory budget or close other programs"
+            "out of memory{on} while using the index at {path}: lower the memory budget or close other programs ({source})"
         ),
         None => format!("the index at {path}{on}: {source}"),
     }

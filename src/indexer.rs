@@ -1296,3 +1296,81 @@ impl Reporter {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn below_a_folder_means_inside_it() {
+        assert!(is_below("a/b.txt", "a"));
+        assert!(is_below("a/b/c.txt", "a/b"));
+        assert!(is_below("a/b.txt", ""));
+        assert!(!is_below("ab/c.txt", "a"));
+        assert!(!is_below("a/bc/d.txt", "a/b"));
+        assert!(!is_below("a", "a"));
+    }
+
+    fn guard(documents: u64, max_percent: u8) -> impl Fn(u64) -> bool {
+        move |deleted| {
+            DeleteGuard {
+                index: Path::new("idx"),
+                archive: Path::new("archive"),
+                documents,
+                max_percent,
+            }
+            .check(deleted)
+            .is_ok()
+        }
+    }
+
+    #[test]
+    fn the_delete_guard_allows_ordinary_deletions_only() {
+        // Deleting every document is refused, however small the index.
+        assert!(!guard(1, 50)(1));
+        assert!(!guard(423, 50)(423));
+        // In a small index, a few deletions are ordinary.
+        assert!(guard(2, 50)(1));
+        assert!(guard(5, 50)(4));
+        assert!(guard(20, 50)(FREE_DELETES));
+        // Beyond them, the share decides.
+        assert!(guard(100, 50)(50));
+        assert!(!guard(100, 50)(51));
+        assert!(guard(22, 50)(11));
+        assert!(!guard(21, 50)(11));
+        assert!(guard(100, 0)(FREE_DELETES));
+        assert!(!guard(1000, 0)(FREE_DELETES + 1));
+        // 100% allows everything.
+        assert!(guard(423, 100)(423));
+        assert!(guard(0, 50)(0));
+    }
+
+    #[test]
+    fn threads_are_capped_at_the_cores_and_the_memory_budget() {
+        let mut notes = Vec::new();
+        let options = |threads, memory_mb| IndexOptions {
+            threads,
+            memory_mb,
+            ..IndexOptions::default()
+        };
+        assert_eq!(
+            writer_threads(&options(1000, 512), &mut notes),
+            cores().min(34)
+        );
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(
+            notes[0].starts_with("1000 indexing threads asked for"),
+            "{notes:?}"
+        );
+        notes.clear();
+        assert_eq!(writer_threads(&options(8, 20), &mut notes), 1);
+        assert!(notes[0].contains("15 MB of the 20 MB"), "{notes:?}");
+        notes.clear();
+        assert_eq!(writer_threads(&options(1, 512), &mut notes), 1);
+        assert_eq!(
+            writer_threads(&options(0, 512), &mut notes),
+            cores().min(34)
+        );
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+}

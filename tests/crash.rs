@@ -145,6 +145,17 @@ fn assert_committed_state(
     if now == before {
         return;
     }
+    if rebuild {
+        // A rebuild is published whole or not at all (issue 10, item 5).
+        let all: BTreeSet<String> = archive_paths.iter().cloned().collect();
+        assert!(
+            *now == all,
+            "a rebuild published {} of {} documents",
+            now.len(),
+            all.len()
+        );
+        return;
+    }
     let work: Vec<&String> = if rebuild {
         archive_paths.iter().collect()
     } else {
@@ -418,6 +429,44 @@ fn sigint_commits_the_work_done_and_exits_130() {
     let (status, stdout, stderr) = run_to_end(&root, &idx, &[]);
     assert!(status.success(), "{status}\n{stdout}\n{stderr}");
     assert_complete(&idx, &corpus);
+}
+
+#[test]
+fn sigint_abandons_a_rebuild_and_keeps_the_old_index() {
+    let files = env_or("NEWSIDX_CRASH_FILES", 2000) as usize;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("archive");
+    let corpus = Corpus::new(&root, files);
+    let idx = tmp.path().join("index");
+    let (status, stdout, stderr) = run_to_end(&root, &idx, &[]);
+    assert!(status.success(), "{status}\n{stdout}\n{stderr}");
+    let old = committed_paths(&idx, &corpus).expect("the index exists");
+    assert_eq!(old.len(), files);
+
+    let mut extra = commit_often();
+    extra.push("--rebuild");
+    let mut child = index_command(&root, &idx, &extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn newsidx");
+    assert!(wait_for_handler(&mut child), "newsidx exited too early");
+    // Stop it about half way through the reads, after several batches.
+    let bytes: u64 = corpus.articles.iter().map(|a| a.text.len() as u64).sum();
+    wait_for_reads(&mut child, bytes / 2, bytes, Duration::from_secs(2));
+    sigint(&child);
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{}\n{stderr}", out.status);
+    assert!(
+        stderr.contains("rebuild was abandoned") && stderr.contains("as it was"),
+        "stderr must say the old index is kept:\n{stderr}"
+    );
+    assert_eq!(
+        committed_paths(&idx, &corpus).expect("the index exists"),
+        old,
+        "an interrupted rebuild must leave the old index whole"
+    );
 }
 
 #[test]

@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -555,6 +555,120 @@ mod harness {
             eprintln!("fault trial {n} of {extra}: {fault:?}");
             trial(fault, &mut rng);
         }
+    }
+
+    /// An archive of `count` backdated articles, indexed: (tempdir, root,
+    /// index).
+    fn indexed(count: usize) -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().join("archive");
+        for i in 0..count {
+            write(&root, i, 0);
+        }
+        backdate(&root);
+        let idx = tmp.path().join("index");
+        Archive::create(&idx)
+            .and_then(|a| a.index_dir(&root, &options()))
+            .expect("first run");
+        (tmp, root, idx)
+    }
+
+    fn run_with(root: &Path, idx: &Path, faults: Faults) -> IndexReport {
+        let mut opts = options();
+        opts.faults = Some(Arc::new(faults));
+        Archive::open(idx)
+            .and_then(|a| a.index_dir(root, &opts))
+            .expect("the run ends with a report")
+    }
+
+    /// Item 1: a walk error on a folder (EACCES from chmod 000, EIO from a
+    /// network share) protects every known article below it, and only
+    /// below it (`f1` is not `f1x`).
+    #[test]
+    fn a_folder_that_cannot_be_listed_keeps_its_articles() {
+        for errno in [libc::EACCES, libc::EIO] {
+            let tmp = tempfile::tempdir().expect("tempdir");
+            let root = tmp.path().join("archive");
+            for i in 0..36 {
+                write(&root, i, 0);
+            }
+            // A sibling folder whose name starts with the folder's.
+            fs::create_dir_all(root.join("f1x")).expect("mkdir");
+            fs::write(root.join("f1x/sibling.txt"), text(99, 0)).expect("write");
+            backdate(&root);
+            let idx = tmp.path().join("index");
+            Archive::create(&idx)
+                .and_then(|a| a.index_dir(&root, &options()))
+                .expect("first run");
+            let before = snapshot(&idx);
+            let below: Vec<&String> = before.keys().filter(|p| p.starts_with("f1/")).collect();
+            assert_eq!(below.len(), 6);
+            // Deleted from the sibling, and from the folder (which the run
+            // cannot see: its document stays until the folder is readable).
+            fs::remove_file(root.join("f1x/sibling.txt")).expect("delete");
+            fs::remove_file(root.join(rel(7))).expect("delete");
+            let faults = Faults::default();
+            faults.fail_listing("f1", errno);
+            let report = run_with(&root, &idx, faults);
+            assert_adds_up(&report);
+            let after = snapshot(&idx);
+            for path in &below {
+                assert_eq!(after.get(*path), before.get(*path), "{path} lost ({errno})");
+                let kept = report.kept_files.iter().find(|k| k.path == **path);
+                let kept = kept.unwrap_or_else(|| panic!("{path} not reported: {report:#?}"));
+                assert_eq!(kept.reason, super::super::KeptReason::FolderUnreadable);
+                assert!(
+                    kept.detail.starts_with("f1 could not be listed"),
+                    "{}",
+                    kept.detail
+                );
+            }
+            assert_eq!(report.kept, 6);
+            assert_eq!(report.deleted_files.len(), 1, "{report:#?}");
+            assert_eq!(report.deleted_files[0].path, "f1x/sibling.txt");
+            assert_eq!(report.skipped["unreadable"], 1, "the folder is reported");
+            // Once the folder can be listed again, the deletion happens.
+            let report = run_with(&root, &idx, Faults::default());
+            assert_eq!(report.deleted_files.len(), 1, "{report:#?}");
+            assert_eq!(report.deleted_files[0].path, rel(7));
+        }
+    }
+
+    /// Item 7: a file that cannot be read now keeps its last good version
+    /// and is reported as kept; one that vanished while the run read it
+    /// leaves the index.
+    #[test]
+    fn a_file_that_cannot_be_read_now_keeps_its_last_version() {
+        let (_tmp, root, idx) = indexed(12);
+        let before = snapshot(&idx);
+        for i in [2, 3, 4] {
+            write(&root, i, 9);
+        }
+        let faults = Faults::default();
+        faults.fail_read(&rel(2), libc::EACCES);
+        faults.fail_read(&rel(3), libc::EIO);
+        faults.fail_read(&rel(4), libc::ENOENT);
+        let report = run_with(&root, &idx, faults);
+        assert_adds_up(&report);
+        let after = snapshot(&idx);
+        for i in [2, 3] {
+            assert_eq!(
+                after.get(&rel(i)),
+                before.get(&rel(i)),
+                "the last version stays"
+            );
+            let kept = report.kept_files.iter().find(|k| k.path == rel(i));
+            let kept = kept.unwrap_or_else(|| panic!("{} not kept: {report:#?}", rel(i)));
+            assert_eq!(kept.reason, super::super::KeptReason::Unreadable);
+            assert!(kept.detail.contains("cannot be read"), "{}", kept.detail);
+        }
+        assert!(
+            !after.contains_key(&rel(4)),
+            "a vanished file leaves the index"
+        );
+        assert_eq!(report.deleted_files.len(), 1);
+        assert_eq!(report.deleted_files[0].reason, "vanished");
+        assert_eq!((report.kept, report.deleted), (2, 1));
     }
 
     #[test]
