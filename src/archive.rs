@@ -46,8 +46,9 @@ pub struct IndexRecord {
     /// How sources were assigned (`copyright` or `folder`).
     #[serde(default)]
     pub source_from: Option<String>,
-    /// The text analysis the documents were indexed with (stemmer crate and
-    /// version, analyzers, stop list: see [`analysis_fingerprint`]).
+    /// The text analysis the documents were indexed with: the stemmer crate
+    /// and version, and hashes of what the analyzers make of a probe text
+    /// and of the stop list.
     /// Indexes written before newsidx recorded it have none.
     #[serde(default)]
     pub analysis: Option<String>,

@@ -364,6 +364,9 @@ mod harness {
                 + report.not_processed,
             "{report:#?}"
         );
+        assert_eq!(report.skipped_total() as usize, report.skipped_files.len());
+        assert_eq!(report.kept as usize, report.kept_files.len());
+        assert_eq!(report.deleted as usize, report.deleted_files.len());
     }
 
     /// The faults of the matrix.

@@ -64,7 +64,8 @@ pub fn backdate(root: &Path, age: Duration) {
     }
 }
 
-/// `files_seen = added + updated + unchanged + skipped + not_processed`.
+/// `files_seen = added + updated + unchanged + skipped + kept + not_processed`,
+/// and every skipped, kept and deleted file is listed.
 pub fn assert_adds_up(report: &IndexReport) {
     assert_eq!(
         report.files_seen,
@@ -72,6 +73,7 @@ pub fn assert_adds_up(report: &IndexReport) {
             + report.updated
             + report.unchanged
             + report.skipped_total()
+            + report.kept
             + report.not_processed,
         "the counts of the report must add up: {report:#?}"
     );
@@ -79,6 +81,16 @@ pub fn assert_adds_up(report: &IndexReport) {
         report.skipped_total() as usize,
         report.skipped_files.len(),
         "every skipped file is listed"
+    );
+    assert_eq!(
+        report.kept as usize,
+        report.kept_files.len(),
+        "every kept file is listed"
+    );
+    assert_eq!(
+        report.deleted as usize,
+        report.deleted_files.len(),
+        "every deleted file is listed"
     );
 }
 

@@ -47,8 +47,10 @@ pub enum Command {
     /// removed ones.
     ///
     /// Creates the index if it does not exist. The summary goes to standard
-    /// output; progress (on a terminal) to standard error. Ctrl-C stops early
-    /// and commits the work done so far.
+    /// output; progress (on a terminal) to standard error. Ctrl-C stops early:
+    /// an update commits the work done so far, a rebuild is abandoned and the
+    /// old index kept. A run refuses to mix settings with the index's or to
+    /// delete most of it (see --rebuild and --max-delete).
     #[command(after_help = EXIT_CODES_HELP)]
     Index(IndexArgs),
     /// Show what an index holds: documents, sources, dates, comments, size.

@@ -3,8 +3,8 @@
 //! The bar is drawn on stderr, and only when stderr is a terminal, so
 //! redirected output and logs stay clean. Ctrl-C asks the library to stop
 //! (through [`IndexOptions::cancel`](newsidx::IndexOptions)), which commits
-//! the work done so far; a second Ctrl-C exits at once, leaving the index at
-//! its last commit.
+//! the work done so far (or abandons a rebuild); a second Ctrl-C exits at
+//! once, leaving the index at its last commit.
 
 use std::io::{self, IsTerminal};
 use std::sync::Arc;
@@ -49,7 +49,7 @@ pub(crate) fn callback(bar: ProgressBar) -> ProgressFn {
 ///
 /// If no handler can be installed, Ctrl-C keeps its default effect (the
 /// process ends, and the index stays at its last commit), which is safe.
-pub(crate) fn cancel_on_ctrl_c(bar: ProgressBar) -> Arc<AtomicBool> {
+pub(crate) fn cancel_on_ctrl_c(bar: ProgressBar, rebuild: bool) -> Arc<AtomicBool> {
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
     let _ = ctrlc::set_handler(move || {
@@ -57,11 +57,12 @@ pub(crate) fn cancel_on_ctrl_c(bar: ProgressBar) -> Arc<AtomicBool> {
             // Second Ctrl-C: the user does not want to wait for the commit.
             std::process::exit(i32::from(Exit::Interrupted.code()));
         }
-        bar.suspend(|| {
-            eprintln!(
-                "newsidx: stopping: committing the work done so far (Ctrl-C again to quit now)"
-            )
-        });
+        let doing = if rebuild {
+            "abandoning the rebuild, the index stays as it was"
+        } else {
+            "committing the work done so far"
+        };
+        bar.suspend(|| eprintln!("newsidx: stopping: {doing} (Ctrl-C again to quit now)"));
     });
     cancel
 }

@@ -18,8 +18,8 @@ pub(crate) fn run(args: &IndexArgs, out: &mut Out<impl Write>) -> anyhow::Result
     // Refuse a bad archive folder or an index inside it before creating anything.
     check_locations(&args.dir, &index_path)?;
     let archive = if args.rebuild {
-        // A damaged index or one of another schema version, which the error
-        // messages say to rebuild, is replaced rather than refused.
+        // An index the error messages say to rebuild (damaged, of another
+        // schema version or text analysis) is accepted rather than refused.
         Archive::open_for_rebuild(&index_path)?
     } else {
         Archive::open_or_create(&index_path)?
@@ -27,7 +27,7 @@ pub(crate) fn run(args: &IndexArgs, out: &mut Out<impl Write>) -> anyhow::Result
     let bar = progress::bar();
     let mut options = args.options();
     options.progress = Some(progress::callback(bar.clone()));
-    options.cancel = Some(progress::cancel_on_ctrl_c(bar.clone()));
+    options.cancel = Some(progress::cancel_on_ctrl_c(bar.clone(), args.rebuild));
     let result = archive.index_dir(&args.dir, &options);
     bar.finish_and_clear();
     let report = result?;
