@@ -52,11 +52,13 @@ pub struct IndexRecord {
     /// Indexes written before newsidx recorded it have none.
     #[serde(default)]
     pub analysis: Option<String>,
-    /// When the run that wrote this commit started, in nanoseconds since
-    /// the Unix epoch: files modified since a little before then are
-    /// compared by content in the next run (see [`crate::indexer`]).
+    /// Documents whose recorded modification time is this or later (in
+    /// nanoseconds since the Unix epoch) are compared by content in the next
+    /// run, whatever their size and time: the start of the last complete
+    /// run less [`crate::indexer::RACY_WINDOW_NS`], or earlier while a
+    /// recently modified file could not be verified. `None`: every file.
     #[serde(default)]
-    pub run_started_ns: Option<i64>,
+    pub racy_from_ns: Option<i64>,
 }
 
 /// A newsidx index: the entry point for indexing and searching.
@@ -89,7 +91,7 @@ impl Archive {
             archive: None,
             source_from: None,
             analysis: Some(analysis_fingerprint(&index)),
-            run_started_ns: None,
+            racy_from_ns: None,
         };
         let mut writer = index
             .writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000)
@@ -369,7 +371,7 @@ fn read_record(path: &Path, index: &Index) -> Result<IndexRecord> {
                 archive: None,
                 source_from: None,
                 analysis: None,
-                run_started_ns: None,
+                racy_from_ns: None,
             });
         }
         return Err(Error::NotAnIndex {

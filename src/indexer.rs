@@ -24,9 +24,13 @@
 //!   document below it stays and is reported as kept (`folder_unreadable`).
 //! - **Racily clean files are hashed.** "Unchanged" means same size and
 //!   modification time, and that time clearly (by [`RACY_WINDOW_NS`]) older
-//!   than the start of the run that made the last commit; otherwise (and
-//!   for unknown times) the content hash decides, as git does for racily
-//!   clean entries. Times before 1970 are negative nanoseconds.
+//!   than the start of the last complete run, which read or verified every
+//!   file modified after it; otherwise (and for unknown times) the content
+//!   hash decides, as git does for racily clean entries. The threshold is
+//!   recorded in the commit ([`IndexRecord::racy_from_ns`]); it stays put
+//!   for an interrupted run's commits and goes no later than the time of a
+//!   recent file the run could not read. Times before 1970 are negative
+//!   nanoseconds.
 //! - **Stale content, one rule per case.** A file that cannot be read now
 //!   (permissions, I/O error) keeps its last good document and is reported
 //!   as kept (`unreadable`); a file that vanished, or that is now empty,
@@ -55,7 +59,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
@@ -465,12 +469,14 @@ impl Archive {
         // Before any work: an emptied or unmounted archive folder is
         // refused at once, and the writer is dropped with nothing written.
         guard.check(report.deleted)?;
-        let new_record = IndexRecord {
+        let mut new_record = IndexRecord {
             newsidx_schema: schema::version(),
             archive: Some(root.clone()),
             source_from: Some(options.source_from.as_str().to_string()),
             analysis: Some(analysis_fingerprint(self.index())),
-            run_started_ns: Some(run_started_ns),
+            // Until the run is complete, files it has not verified yet may be
+            // racily clean: commits keep the old threshold.
+            racy_from_ns: record.racy_from_ns,
         };
         let mut last_commit = Instant::now();
         let pool = thread_pool(report.threads, "read")?;
@@ -507,6 +513,9 @@ impl Archive {
             // Abandon the rebuild: the index stays as it was.
             writer.rollback().map_err(|e| self.engine_error(e))?;
         } else {
+            if !report.interrupted {
+                new_record.racy_from_ns = Some(run.next_racy_from(run_started_ns));
+            }
             progress.send(Phase::Committing);
             self.commit(&mut writer, &guard, &new_record, &mut report)?;
         }
@@ -682,6 +691,10 @@ struct Run<'a> {
     /// Recorded modification times from this one on are too recent to
     /// prove a file unchanged (see [`RACY_WINDOW_NS`]).
     racy_from_ns: i64,
+    /// The earliest recorded time, from `racy_from_ns` on, of a document
+    /// this run kept without verifying its content (its file or folder
+    /// could not be read): the next run must still compare it by content.
+    unverified_from_ns: AtomicI64,
     /// Whether every add deletes its path first. It does whenever the
     /// index held documents at the start of the run, so that an add is
     /// idempotent even if `known` missed one. An empty index, or a rebuild
@@ -710,9 +723,8 @@ impl<'a> Run<'a> {
             // An index that does not record when its last run started
             // (written before newsidx recorded it) has every file hashed
             // once.
-            racy_from_ns: record
-                .run_started_ns
-                .map_or(i64::MIN, |s| s.saturating_sub(RACY_WINDOW_NS)),
+            racy_from_ns: record.racy_from_ns.unwrap_or(i64::MIN),
+            unverified_from_ns: AtomicI64::new(i64::MAX),
             delete_first: !options.rebuild && !known.is_empty(),
             present: HashSet::new(),
             bytes_read: AtomicU64::new(0),
@@ -739,6 +751,7 @@ impl<'a> Run<'a> {
             }
             if protect && self.known.contains_key(&problem.rel) {
                 self.present.insert(problem.rel.clone());
+                self.kept_unverified(&problem.rel);
                 push_kept(
                     report,
                     KeptFile {
@@ -775,6 +788,28 @@ impl<'a> Run<'a> {
         work
     }
 
+    /// Notes that the document of `path` stays without its content being
+    /// verified in this run.
+    fn kept_unverified(&self, path: &str) {
+        if let Some(k) = self.known.get(path)
+            && k.mtime_ns != MTIME_UNKNOWN
+            && k.mtime_ns >= self.racy_from_ns
+        {
+            self.unverified_from_ns
+                .fetch_min(k.mtime_ns, Ordering::Relaxed);
+        }
+    }
+
+    /// The threshold of racily clean files for the next run, once this run,
+    /// which started at `started_ns`, is complete: every file it did not
+    /// read has a time older than its start less the window, or is one it
+    /// could not verify.
+    fn next_racy_from(&self, started_ns: i64) -> i64 {
+        started_ns
+            .saturating_sub(RACY_WINDOW_NS)
+            .min(self.unverified_from_ns.load(Ordering::Relaxed))
+    }
+
     /// Whether the walk's size and time prove the file unchanged, without
     /// reading it.
     fn unchanged(&self, file: &FileEntry) -> bool {
@@ -808,6 +843,7 @@ impl<'a> Run<'a> {
         kept.sort();
         for (path, folder) in kept {
             self.present.insert(path.clone());
+            self.kept_unverified(path);
             report.files_seen += 1;
             let folder = if folder.is_empty() {
                 "the archive folder".to_string()
@@ -952,7 +988,10 @@ impl<'a> Run<'a> {
                     }
                     push_skip(report, skip);
                 }
-                Outcome::Kept(kept) => push_kept(report, kept),
+                Outcome::Kept(kept) => {
+                    self.kept_unverified(&kept.path);
+                    push_kept(report, kept);
+                }
                 Outcome::WriterFailed(error) => {
                     failure.get_or_insert(error);
                 }

@@ -338,6 +338,57 @@ fn a_same_size_edit_within_the_window_is_picked_up() {
 }
 
 #[test]
+fn an_interrupted_run_leaves_the_files_it_did_not_verify_to_be_hashed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, idx) = archive(tmp.path(), 100);
+    // Modified 2.5 s before the first run: within the window of that run.
+    let racy = root.join("zz/last.txt");
+    fs::create_dir_all(racy.parent().unwrap()).unwrap();
+    fs::write(
+        &racy,
+        " date 2020-01-02 The harbour zorpel reopened.\n© 2020 Gazette",
+    )
+    .unwrap();
+    let when = SystemTime::now() - Duration::from_millis(2500);
+    set_mtime(&racy, when);
+    let index = Archive::create(&idx).unwrap();
+    index.index_dir(&root, &options(1)).unwrap();
+    // Edited within the same tick of a coarse clock.
+    fs::write(
+        &racy,
+        " date 2020-01-02 The harbour quimby reopened.\n© 2020 Gazette",
+    )
+    .unwrap();
+    set_mtime(&racy, when);
+    // Later, more than the window after the file's time, a run that is
+    // stopped before it gets to the file (new files come first).
+    std::thread::sleep(Duration::from_millis(700));
+    common::generate(&root, &common::Spec::default(), 100..1200);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancel);
+    let stopped = IndexOptions {
+        cancel: Some(Arc::clone(&cancel)),
+        progress: Some(Arc::new(move |p: &Progress| {
+            if p.phase == Phase::Indexing && p.files_done > 0 {
+                flag.store(true, Ordering::SeqCst);
+            }
+        })),
+        ..options(1)
+    };
+    let report = index.index_dir(&root, &stopped).unwrap();
+    assert!(
+        report.interrupted && report.not_processed > 0,
+        "{report:#?}"
+    );
+    assert_eq!(common::total(&index, "quimby"), 0, "not read yet");
+    // The next run still compares the file by content.
+    let report = index.index_dir(&root, &options(1)).unwrap();
+    assert_adds_up(&report);
+    assert_eq!(common::total(&index, "quimby"), 1, "{report:#?}");
+    assert_eq!(common::total(&index, "zorpel"), 0);
+}
+
+#[test]
 fn times_before_1970_are_kept_apart() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("archive");
