@@ -419,7 +419,62 @@ impl Archive {
             ..IndexReport::default()
         };
         report.threads = writer_threads(options, &mut report.notes);
-        let mut writer = self.open_writer(options, report.threads)?;
+        let (mut writer, record, known) = self.begin(options, &root, report.threads)?;
+        let progress = Reporter::new(options);
+        progress.send(Phase::Walking);
+        let walk = walk::walk(&root);
+        #[cfg(test)]
+        let walk = faults::walk(options, walk);
+        let mut run = Run::new(self.fields(), &known, options, &record);
+        let work = run.plan(walk, &mut report, &progress);
+        self.delete_gone(&writer, &run, &known, &mut report);
+        let mut publish = Publish {
+            guard: DeleteGuard::new(self.path(), &root, &record, known.len(), options),
+            record: IndexRecord {
+                newsidx_schema: schema::version(),
+                archive: Some(root.clone()),
+                source_from: Some(options.source_from.as_str().to_string()),
+                analysis: Some(analysis_fingerprint(self.index())),
+                // Until the run is complete, files it has not verified yet
+                // may be racily clean: commits keep the old threshold.
+                racy_from_ns: record.racy_from_ns,
+            },
+        };
+        // Before any work: an emptied or unmounted archive folder is
+        // refused at once, and the writer is dropped with nothing written.
+        publish.guard.check(report.deleted)?;
+        self.index_work(&mut writer, &run, &work, &publish, &mut report, &progress)?;
+        if report.interrupted && options.rebuild {
+            // Abandon the rebuild: the index stays as it was.
+            writer.rollback().map_err(|e| self.engine_error(e))?;
+        } else {
+            if !report.interrupted {
+                publish.record.racy_from_ns = Some(run.next_racy_from(run_started_ns));
+            }
+            progress.send(Phase::Committing);
+            self.commit(&mut writer, &publish, &mut report)?;
+        }
+        writer
+            .wait_merging_threads()
+            .map_err(|e| self.engine_error(e))?;
+        self.reader().reload().map_err(|e| self.engine_error(e))?;
+        report.documents = self.reader().searcher().num_docs();
+        report.seconds = started.elapsed().as_secs_f64();
+        report.mb_per_s = report.bytes_read as f64 / 1e6 / report.seconds.max(1e-9);
+        Ok(report)
+    }
+
+    /// Takes the writer (and with it the lock), and reads what the last
+    /// commit holds: its record and the files it knows. Checks that an
+    /// update keeps the recorded settings; a rebuild deletes every
+    /// document (in its one commit).
+    fn begin(
+        &self,
+        options: &IndexOptions,
+        root: &Path,
+        threads: usize,
+    ) -> Result<(IndexWriter, IndexRecord, HashMap<String, Known>)> {
+        let writer = self.open_writer(options, threads)?;
         // The writer lock is ours: nobody else commits until this run ends.
         // The reader may still show an older commit (another handle or
         // process indexed since this one was opened), so reload it: the
@@ -435,7 +490,7 @@ impl Archive {
             .map_err(|e| self.engine_error(e))?;
         let record = self.record()?;
         if !options.rebuild {
-            check_same_archive(self.path(), &record, &root)?;
+            check_same_archive(self.path(), &record, root)?;
             check_source_from(self.path(), &record, options.source_from)?;
             self.check_analysis(&record)?;
         }
@@ -445,39 +500,22 @@ impl Archive {
                 .delete_all_documents()
                 .map_err(|e| self.engine_error(e))?;
         }
-        let progress = Reporter::new(options);
-        progress.send(Phase::Walking);
-        let walk = walk::walk(&root);
-        #[cfg(test)]
-        let walk = faults::walk(options, walk);
-        let mut run = Run::new(self.fields(), &known, options, &record);
-        let work = run.plan(walk, &mut report, &progress);
-        self.delete_gone(&writer, &run, &known, &mut report);
-        // A rebuild from another archive folder than the recorded one (asked
-        // for after Error::OtherArchive) replaces its documents on purpose.
-        let replacing = record.archive.as_ref().is_some_and(|a| *a != root);
-        let guard = DeleteGuard {
-            index: self.path(),
-            archive: &root,
-            documents: known.len() as u64,
-            max_percent: if replacing {
-                100
-            } else {
-                options.max_delete_percent
-            },
-        };
-        // Before any work: an emptied or unmounted archive folder is
-        // refused at once, and the writer is dropped with nothing written.
-        guard.check(report.deleted)?;
-        let mut new_record = IndexRecord {
-            newsidx_schema: schema::version(),
-            archive: Some(root.clone()),
-            source_from: Some(options.source_from.as_str().to_string()),
-            analysis: Some(analysis_fingerprint(self.index())),
-            // Until the run is complete, files it has not verified yet may be
-            // racily clean: commits keep the old threshold.
-            racy_from_ns: record.racy_from_ns,
-        };
+        Ok((writer, record, known))
+    }
+
+    /// Reads, parses and indexes `work` batch by batch until it is done or
+    /// the run is cancelled; an update commits every `commit_every`, a
+    /// rebuild holds every change until it is complete.
+    fn index_work(
+        &self,
+        writer: &mut IndexWriter,
+        run: &Run,
+        work: &[FileEntry],
+        publish: &Publish,
+        report: &mut IndexReport,
+        progress: &Reporter,
+    ) -> Result<()> {
+        let options = run.options;
         let mut last_commit = Instant::now();
         let pool = thread_pool(report.threads, "read")?;
         for (i, batch) in work.chunks(BATCH).enumerate() {
@@ -493,40 +531,22 @@ impl Archive {
             let outcomes: Vec<Outcome> = pool.install(|| {
                 batch
                     .par_iter()
-                    .map(|f| run.index_file(&writer, f))
+                    .map(|f| run.index_file(writer, f))
                     .collect()
             });
-            if let Some(error) = run.tally(outcomes, &mut report, &progress) {
+            if let Some(error) = run.tally(outcomes, report, progress) {
                 return Err(self.writer_failure(writer, error));
             }
-            // A rebuild holds every change until it is complete.
             if !options.rebuild
                 && options
                     .commit_every
                     .is_some_and(|every| last_commit.elapsed() >= every)
             {
-                self.commit(&mut writer, &guard, &new_record, &mut report)?;
+                self.commit(writer, publish, report)?;
                 last_commit = Instant::now();
             }
         }
-        if report.interrupted && options.rebuild {
-            // Abandon the rebuild: the index stays as it was.
-            writer.rollback().map_err(|e| self.engine_error(e))?;
-        } else {
-            if !report.interrupted {
-                new_record.racy_from_ns = Some(run.next_racy_from(run_started_ns));
-            }
-            progress.send(Phase::Committing);
-            self.commit(&mut writer, &guard, &new_record, &mut report)?;
-        }
-        writer
-            .wait_merging_threads()
-            .map_err(|e| self.engine_error(e))?;
-        self.reader().reload().map_err(|e| self.engine_error(e))?;
-        report.documents = self.reader().searcher().num_docs();
-        report.seconds = started.elapsed().as_secs_f64();
-        report.mb_per_s = report.bytes_read as f64 / 1e6 / report.seconds.max(1e-9);
-        Ok(report)
+        Ok(())
     }
 
     fn open_writer(&self, options: &IndexOptions, threads: usize) -> Result<IndexWriter> {
@@ -546,18 +566,17 @@ impl Archive {
     fn commit(
         &self,
         writer: &mut IndexWriter,
-        guard: &DeleteGuard,
-        record: &IndexRecord,
+        publish: &Publish,
         report: &mut IndexReport,
     ) -> Result<()> {
-        if let Err(refused) = guard.check(report.deleted) {
+        if let Err(refused) = publish.guard.check(report.deleted) {
             // The refusal is what the user must see; a failing rollback
             // changes nothing on disk either.
             let _ = writer.rollback();
             return Err(refused);
         }
         let mut commit = writer.prepare_commit().map_err(|e| self.engine_error(e))?;
-        commit.set_payload(&record.to_json());
+        commit.set_payload(&publish.record.to_json());
         commit.commit().map_err(|e| self.engine_error(e))?;
         report.commits += 1;
         Ok(())
@@ -566,7 +585,7 @@ impl Archive {
     /// The error of a run whose index writer failed: the cause is the error
     /// of the writer's thread (a full disk, say), which `prepare_commit`
     /// returns. Nothing is committed.
-    fn writer_failure(&self, mut writer: IndexWriter, error: TantivyError) -> Error {
+    fn writer_failure(&self, writer: &mut IndexWriter, error: TantivyError) -> Error {
         match writer.prepare_commit() {
             Err(cause) => self.engine_error(cause),
             Ok(prepared) => {
@@ -651,6 +670,12 @@ impl Archive {
     }
 }
 
+/// What a commit of the run publishes, and on what condition.
+struct Publish<'a> {
+    guard: DeleteGuard<'a>,
+    record: IndexRecord,
+}
+
 /// The mass-delete guard (see [`IndexOptions::max_delete_percent`]).
 struct DeleteGuard<'a> {
     index: &'a Path,
@@ -660,7 +685,31 @@ struct DeleteGuard<'a> {
     max_percent: u8,
 }
 
-impl DeleteGuard<'_> {
+impl<'a> DeleteGuard<'a> {
+    /// The guard of a run from `archive` into the index `index`, which
+    /// holds `documents` documents and `record`.
+    fn new(
+        index: &'a Path,
+        archive: &'a Path,
+        record: &IndexRecord,
+        documents: usize,
+        options: &IndexOptions,
+    ) -> DeleteGuard<'a> {
+        // A rebuild from another archive folder than the recorded one (asked
+        // for after Error::OtherArchive) replaces its documents on purpose.
+        let replacing = record.archive.as_deref().is_some_and(|a| a != archive);
+        DeleteGuard {
+            index,
+            archive,
+            documents: documents as u64,
+            max_percent: if replacing {
+                100
+            } else {
+                options.max_delete_percent
+            },
+        }
+    }
+
     /// Fails if deleting `deleted` documents is more than allowed.
     fn check(&self, deleted: u64) -> Result<()> {
         if deleted == 0 || self.max_percent >= 100 {

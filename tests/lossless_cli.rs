@@ -587,3 +587,67 @@ fn a_full_disk_is_reported_and_the_last_commit_stays() {
     assert_eq!(key(&archive), key(&fresh));
     assert_eq!(key(&archive).len(), 3000);
 }
+
+// ---------------------------------------------------------------------------
+// Item 3 through the binary: an index built with another text analysis.
+
+#[test]
+fn an_index_of_another_analysis_asks_for_the_rebuild_that_repairs_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("archive");
+    common::generate(&root, &common::Spec::default(), 0..12);
+    let idx = tmp.path().join("index");
+    let index = |extra: &[&str]| {
+        let mut args: Vec<&OsStr> = vec![
+            "index".as_ref(),
+            root.as_os_str(),
+            "--index".as_ref(),
+            idx.as_os_str(),
+        ];
+        args.extend(extra.iter().map(OsStr::new));
+        run(&args)
+    };
+    assert!(index(&[]).status.success());
+    // As if written by a newsidx with another stemmer version.
+    let tantivy_index = tantivy::Index::open_in_dir(&idx).unwrap();
+    let mut record: Value =
+        serde_json::from_str(&tantivy_index.load_metas().unwrap().payload.unwrap()).unwrap();
+    let current = record["analysis"].as_str().unwrap().to_string();
+    record["analysis"] = current.replacen("frostem 1.", "frostem 0.", 1).into();
+    let mut writer: tantivy::IndexWriter<tantivy::TantivyDocument> = tantivy_index
+        .writer_with_num_threads(1, 15_000_000)
+        .unwrap();
+    let mut commit = writer.prepare_commit().unwrap();
+    commit.set_payload(&record.to_string());
+    commit.commit().unwrap();
+    writer.wait_merging_threads().unwrap();
+    drop(tantivy_index);
+
+    let search = || {
+        run(&[
+            "search".as_ref(),
+            "*".as_ref(),
+            "--index".as_ref(),
+            idx.as_os_str(),
+        ])
+    };
+    let out = search();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("another text analysis"), "{stderr}");
+    assert!(
+        stderr.contains("--rebuild"),
+        "the hint names the flag: {stderr}"
+    );
+    let out = index(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "an update is refused too: {}",
+        text(&out.stderr)
+    );
+    let out = index(&["--rebuild"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = search();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
