@@ -37,7 +37,7 @@ pub enum Error {
     /// The folder exists but does not hold a newsidx index (nor one that
     /// newsidx could safely replace).
     #[error(
-        "{path} is not a newsidx index ({detail}): use a newsidx index, or a new or empty folder to create one; newsidx never deletes files it did not write"
+        "{path} is not a newsidx index ({detail}): use a newsidx index, or a new or empty folder to create one, or remove its files yourself if the folder is meant for the index; newsidx never deletes files it did not write"
     )]
     NotAnIndex {
         /// The folder.

@@ -157,7 +157,7 @@ pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
 
 /// A time in nanoseconds since the Unix epoch (negative before 1970), if
 /// it fits an `i64` (years 1678 to 2261) and is not [`MTIME_UNKNOWN`].
-pub fn system_time_ns(time: SystemTime) -> Option<i64> {
+pub(crate) fn system_time_ns(time: SystemTime) -> Option<i64> {
     let ns = match time.duration_since(UNIX_EPOCH) {
         Ok(after) => i64::try_from(after.as_nanos()).ok()?,
         Err(before) => i64::try_from(before.duration().as_nanos())
@@ -237,6 +237,19 @@ mod tests {
         assert_eq!(streamed, collected.files);
         let rels: Vec<&str> = streamed.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(rels, ["a/1.txt", "a/c/3.txt", "b/2.txt", "z.txt"]);
+    }
+
+    #[test]
+    fn times_before_1970_are_negative_and_unknown_ones_marked() {
+        use std::time::Duration;
+        let second = Duration::from_secs(1);
+        assert_eq!(system_time_ns(UNIX_EPOCH + second), Some(1_000_000_000));
+        assert_eq!(system_time_ns(UNIX_EPOCH - second), Some(-1_000_000_000));
+        assert_eq!(system_time_ns(UNIX_EPOCH), Some(0));
+        // Out of the range of i64 nanoseconds (about 1677 to 2262).
+        let far = Duration::from_secs(400 * 365 * 86_400);
+        assert_eq!(system_time_ns(UNIX_EPOCH + far), None);
+        assert_eq!(system_time_ns(UNIX_EPOCH - far), None);
     }
 
     #[test]

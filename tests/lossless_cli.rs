@@ -411,6 +411,7 @@ fn a_foreign_meta_json_gets_advice_that_leads_somewhere() {
         assert_eq!(out.status.code(), Some(3), "{extra:?}: {stderr}");
         assert!(stderr.contains("another program"), "{stderr}");
         assert!(stderr.contains("pass --index with"), "{stderr}");
+        assert!(stderr.contains("remove its files yourself"), "{stderr}");
         assert!(
             !stderr.contains("damaged") && !stderr.contains("rebuild it"),
             "{stderr}"
