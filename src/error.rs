@@ -75,6 +75,15 @@ pub enum Error {
         /// The index folder.
         path: PathBuf,
     },
+    /// The index's first indexing run is still going and has committed
+    /// nothing yet.
+    #[error(
+        "the index at {path} is being built: its first `newsidx index` run is still going and has committed nothing yet; search again when it has finished (or after its first periodic commit)"
+    )]
+    IndexingInProgress {
+        /// The index folder.
+        path: PathBuf,
+    },
     /// The index was built from another archive folder.
     #[error(
         "the index at {path} was built from {recorded}, not {requested}: use another --index, or pass --rebuild to replace its contents"
@@ -140,6 +149,7 @@ impl Error {
             Error::IndexNotFound { .. }
             | Error::NotAnIndex { .. }
             | Error::SchemaVersion { .. }
+            | Error::IndexingInProgress { .. }
             | Error::Damaged { .. } => ErrorKind::Index,
             Error::Locked { .. } | Error::Io { .. } | Error::Output { .. } | Error::Tantivy(_) => {
                 ErrorKind::Internal

@@ -60,8 +60,9 @@
 //!   `schema/fields.json`) and the English news analyzer.
 //! - [`archive`], [`indexer`], [`walk`]: opening an index, and the parallel,
 //!   incremental indexer ([`Archive::index_dir`]).
-//! - [`query`], [`search`], [`snippet`], [`tally`]: the query language,
-//!   [`Archive::search`], snippets, facets and timelines.
+//! - [`query`], [`search`], [`sources`], [`snippet`], [`tally`]: the query
+//!   language, [`Archive::search`], source filters, snippets, facets and
+//!   timelines.
 //! - [`show`], [`stats`]: one stored article, and what an index holds.
 //! - [`eval`]: ranking quality on a test collection (trec_eval's measures).
 //! - [`export`]: NDJSON for Quickwit, from an archive folder or an index.
@@ -84,6 +85,7 @@ pub mod schema;
 pub mod search;
 pub mod show;
 pub mod snippet;
+pub mod sources;
 pub mod stats;
 pub mod tally;
 pub mod walk;

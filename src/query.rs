@@ -36,10 +36,12 @@
 
 mod build;
 mod exclusion;
+pub(crate) mod matcher;
 mod parse;
 
-pub use build::{FieldWeights, QueryBuilder, SearchIn};
-pub use parse::{Ast, Modifier, Node, parse, positive};
+pub use build::{FieldWeights, MAX_PHRASE_EXPANSIONS, QueryBuilder, SearchIn, Text};
+pub use matcher::{Found, Matcher, Span, TextReader, merge};
+pub use parse::{Ast, Form, MAX_SLOP, Modifier, Node, parse, positive};
 
 /// Most terms a prefix expands to.
 pub const MAX_PREFIX_TERMS: usize = 64;

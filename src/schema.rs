@@ -8,8 +8,7 @@
 
 use serde::Deserialize;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
 };
 
 /// The schema declaration, as committed in `schema/fields.json`.
@@ -20,7 +19,7 @@ pub const FIELDS_JSON: &str = include_str!("../schema/fields.json");
 pub struct FieldSpec {
     /// Field name.
     pub name: String,
-    /// `text`, `date`, `u64` or `i64`.
+    /// `text`, `u64` or `i64`.
     #[serde(rename = "type")]
     pub kind: String,
     /// Analyzer of a text field (`None` when not indexed).
@@ -33,8 +32,17 @@ pub struct FieldSpec {
     pub stored: bool,
     /// Whether the value has a column (sorting, facets, filters).
     pub fast: bool,
+    /// Whether `newsidx export` writes the field (default: yes). The
+    /// unstemmed copies of the text (`body_words`, ...) are left out: they
+    /// would repeat the whole text in every line.
+    #[serde(default = "yes")]
+    pub export: bool,
     /// What the field holds.
     pub doc: String,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The whole declaration: a version and the fields.
@@ -64,7 +72,6 @@ pub fn build_schema() -> Schema {
     for field in spec().fields {
         match field.kind.as_str() {
             "text" => builder.add_text_field(&field.name, text_options(&field)),
-            "date" => builder.add_date_field(&field.name, date_options(&field)),
             "u64" => builder.add_u64_field(&field.name, numeric_options(&field)),
             "i64" => builder.add_i64_field(&field.name, numeric_options(&field)),
             other => panic!("schema/fields.json: unknown type {other:?}"),
@@ -97,20 +104,6 @@ fn text_options(spec: &FieldSpec) -> TextOptions {
     options
 }
 
-fn date_options(spec: &FieldSpec) -> DateOptions {
-    let mut options = DateOptions::default().set_precision(DateTimePrecision::Seconds);
-    if spec.indexed {
-        options = options.set_indexed();
-    }
-    if spec.stored {
-        options = options.set_stored();
-    }
-    if spec.fast {
-        options = options.set_fast();
-    }
-    options
-}
-
 fn numeric_options(spec: &FieldSpec) -> NumericOptions {
     let mut options = NumericOptions::default();
     if spec.indexed {
@@ -123,6 +116,30 @@ fn numeric_options(spec: &FieldSpec) -> NumericOptions {
         options = options.set_fast();
     }
     options
+}
+
+/// How the index holds a date: the number `YYYYMMDD` (`2018-08-08` is
+/// `20180808`).
+///
+/// tantivy's own date type counts nanoseconds in an `i64`, which only reaches
+/// the years 1678 to 2261; archives hold older papers. The number keeps any
+/// year from 1 to 9999, sorts and compares as the dates do, and reads the
+/// same in the index, in range queries and in an export.
+pub fn date_value(date: time::Date) -> i64 {
+    i64::from(date.year()) * 10_000
+        + i64::from(u8::from(date.month())) * 100
+        + i64::from(date.day())
+}
+
+/// The date of a stored [`date_value`]; `None` for a number that is no date.
+pub fn date_of_value(value: i64) -> Option<time::Date> {
+    let year = i32::try_from(value / 10_000).ok()?;
+    let month = time::Month::try_from(u8::try_from(value / 100 % 100).ok()?).ok()?;
+    let day = u8::try_from(value % 100).ok()?;
+    if value < 0 {
+        return None;
+    }
+    time::Date::from_calendar_date(year, month, day).ok()
 }
 
 /// The field handles of the schema, resolved once.
@@ -139,6 +156,9 @@ pub struct Fields {
     pub body: Field,
     pub notice: Field,
     pub comments: Field,
+    pub headline_words: Field,
+    pub body_words: Field,
+    pub comments_words: Field,
     pub comment_count: Field,
     pub invalid_utf8: Field,
     pub file_size: Field,
@@ -161,6 +181,9 @@ impl Fields {
             body: get("body")?,
             notice: get("notice")?,
             comments: get("comments")?,
+            headline_words: get("headline_words")?,
+            body_words: get("body_words")?,
+            comments_words: get("comments_words")?,
             comment_count: get("comment_count")?,
             invalid_utf8: get("invalid_utf8")?,
             file_size: get("file_size")?,
@@ -190,6 +213,26 @@ mod tests {
             rendered, golden,
             "schema changed: bless it and bump the version"
         );
+    }
+
+    #[test]
+    fn dates_are_numbers_that_sort_like_the_dates() {
+        use time::macros::date;
+        let days = [
+            date!(0001 - 01 - 01),
+            date!(1665 - 11 - 16),
+            date!(1969 - 12 - 31),
+            date!(2018 - 08 - 08),
+            date!(9999 - 12 - 31),
+        ];
+        assert_eq!(date_value(days[1]), 16_651_116);
+        for d in days {
+            assert_eq!(date_of_value(date_value(d)), Some(d));
+        }
+        assert!(days.windows(2).all(|w| date_value(w[0]) < date_value(w[1])));
+        for bad in [0, -20180808, 20181301, 20180230, 20180800] {
+            assert_eq!(date_of_value(bad), None, "{bad}");
+        }
     }
 
     #[test]
