@@ -22,7 +22,8 @@
 //!   the line is the first paragraph. A header of that shape whose date does
 //!   not exist (`2018-02-30`) is still removed from the text, and the article
 //!   is undated, with the reason in [`Article::date_problem`]. A first line of
-//!   another shape is body text, and the article is undated. Any year from
+//!   another shape is body text, and the article is undated; when it starts
+//!   with `date` and a number (`date 20-01-2019`), `date_problem` says so. Any year from
 //!   0001 to 9999 is taken (the index stores dates as `YYYYMMDD` numbers).
 //! * **body-paragraphs**: every non-blank line between the header and the
 //!   trailer is one paragraph, trimmed of surrounding white space.
@@ -79,9 +80,10 @@ pub struct Article {
     /// The publication date, or `None` when the header is missing or impossible.
     #[serde(serialize_with = "serialize_date")]
     pub date: Option<Date>,
-    /// Why the date of a date header was not taken (`2018-02-30 is not a
-    /// date: February 2018 has 28 days`); `None` when it was, or when the
-    /// file has no date header.
+    /// Why the date of a date line was not taken (`2018-02-30 is not a
+    /// date: February 2018 has 28 days`, or a first line `date 20-01-2019`
+    /// that is not of the form YYYY-MM-DD); `None` when it was, or when the
+    /// file has no date line.
     pub date_problem: Option<String>,
     /// The copyright holder, or `None` without a copyright line.
     pub source: Option<String>,
@@ -372,12 +374,22 @@ fn parse_header(line: &str) -> (Option<Result<Date, String>>, &str) {
     if date_part.len() == after_word.len() {
         return (None, line);
     }
+    // `date` and a number that is not a YYYY-MM-DD date: the line is body
+    // text, and the report says why the article has no date.
+    let misshapen = || {
+        let token = date_part.split_whitespace().next().unwrap_or_default();
+        token.starts_with(|c: char| c.is_ascii_digit()).then(|| {
+            Err(format!(
+                "the first line starts with \"date {token}\", which is not a date of the form YYYY-MM-DD: the line is read as body text"
+            ))
+        })
+    };
     let Some(candidate) = date_part.get(..10) else {
-        return (None, line);
+        return (misshapen(), line);
     };
     let rest = &date_part[10..];
     if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) || !has_date_shape(candidate) {
-        return (None, line);
+        return (misshapen(), line);
     }
     (Some(check_date(candidate)), rest.trim_start())
 }

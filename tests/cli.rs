@@ -102,7 +102,16 @@ fn parse_gives_an_article_or_a_reason_for_every_sample_file() {
             .map(String::as_str)
             .collect();
         let mut expected = [
-            "path", "id", "date", "source", "headline", "body", "notice", "comments", "repaired",
+            "path",
+            "id",
+            "date",
+            "date_problem",
+            "source",
+            "headline",
+            "body",
+            "notice",
+            "comments",
+            "repaired",
         ];
         expected.sort_unstable();
         let mut keys = keys;
@@ -111,6 +120,23 @@ fn parse_gives_an_article_or_a_reason_for_every_sample_file() {
         let stem = file.file_stem().unwrap().to_str().unwrap();
         assert_eq!(line["id"], stem);
         undated += usize::from(line["date"].is_null());
+        // A date line whose date does not exist says why it was not taken.
+        let bytes = std::fs::read(file).expect("read");
+        let first_line = String::from_utf8_lossy(&bytes);
+        let header = first_line
+            .trim_start()
+            .strip_prefix("date ")
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+        assert_eq!(
+            line["date_problem"].is_string(),
+            line["date"].is_null() && header,
+            "{}: {}",
+            file.display(),
+            line["date_problem"]
+        );
+        if let Some(problem) = line["date_problem"].as_str() {
+            assert!(problem.contains("is not a date"), "{problem}");
+        }
         repaired += usize::from(line["repaired"] == true);
         comments += line["comments"].as_array().unwrap().len();
     }

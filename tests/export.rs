@@ -77,14 +77,11 @@ struct FieldMapping {
     indexed: Option<bool>,
     stored: Option<bool>,
     fast: Option<bool>,
-    input_formats: Option<Vec<String>>,
-    output_format: Option<String>,
-    fast_precision: Option<String>,
 }
 
 impl FieldMapping {
     // Quickwit's defaults (index-config docs, and `QuickwitTextOptions`,
-    // `QuickwitNumericOptions`, `QuickwitDateTimeOptions`).
+    // `QuickwitNumericOptions`).
     fn indexed(&self) -> bool {
         self.indexed.unwrap_or(true)
     }

@@ -151,8 +151,6 @@ struct Doc {
     body: Vec<String>,
     /// All comments in one stream, [`GAP`] after each.
     comments: Vec<String>,
-    /// Each comment's stems.
-    comment_stems: Vec<Vec<String>>,
     /// Source words, lowercased but not stemmed.
     source: Vec<String>,
     /// The words as written (lowercased, folded, not stemmed), per field.
@@ -188,7 +186,6 @@ impl Doc {
             body_words: plain_words(&article.body_text()),
             comments_words,
             comments,
-            comment_stems,
             source: article
                 .source
                 .as_deref()

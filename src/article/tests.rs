@@ -212,6 +212,16 @@ fn date_header_of_another_shape_is_body_text() {
     ] {
         let a = parse_ok(line);
         assert_eq!(a.date, None, "{line}");
+        if line.starts_with("date ") {
+            let problem = a
+                .date_problem
+                .as_deref()
+                .expect("a date line that is no date");
+            assert!(
+                problem.contains("not a date of the form YYYY-MM-DD"),
+                "{problem}"
+            );
+        }
         assert_eq!(a.body, vec![line.to_string()]);
     }
 }
