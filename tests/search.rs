@@ -2034,3 +2034,85 @@ fn excluding_a_phrase_removes_exactly_its_articles() {
         .collect();
     assert_eq!(ids("NOT \"flood insurance\""), not_phrase);
 }
+
+// ---------------------------------------------------------------------------
+// The comment a hit cites (issue 10): the one that matches best.
+
+#[test]
+fn the_cited_comment_is_the_one_that_matches_best() {
+    // The sample corpus and one crafted article whose comment holding both
+    // words comes after three that hold one.
+    let dir = tempfile::Builder::new()
+        .prefix("newsidx-search-crafted-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("temporary folder");
+    let archive_dir = dir.path().join("archive");
+    common_copy(Path::new(CORPUS), &archive_dir);
+    let comments = [
+        "The lantern on the point was dark again last night.",
+        "Nobody told the ferryman about the tide.",
+        "Another lantern, another story from the harbour board.",
+        "The ferryman lit the lantern himself when the board would not.",
+        "Ask the ferryman, he knows.",
+    ];
+    std::fs::write(
+        archive_dir.join("999_00000000000000aa.txt"),
+        format!(
+            " date 2024-02-02 The point light failed for a third night.\n© 2024 Crafted Tidings\nJoin the discussion\n{}",
+            comments.join("\n")
+        ),
+    )
+    .expect("write the crafted article");
+    let archive = Archive::create(dir.path().join("index")).expect("create");
+    archive
+        .index_dir(
+            &archive_dir,
+            &IndexOptions {
+                commit_every: None,
+                ..IndexOptions::default()
+            },
+        )
+        .expect("index");
+    let words = ["lantern", "ferryman"];
+    let holds_all = |c: &str| {
+        let s = stems(c);
+        words.iter().all(|w| s.contains(&stem(w)))
+    };
+    for any in [false, true] {
+        let results = archive
+            .search(
+                &q("lantern ferryman")
+                    .search_in(SearchIn::Comments)
+                    .any(any)
+                    .page(ALL, 0),
+            )
+            .expect("search");
+        let hit = results
+            .hits
+            .iter()
+            .find(|h| h.id == "999_00000000000000aa")
+            .expect("the crafted article is a hit");
+        let cited: Vec<usize> = hit.snippets.comments.iter().map(|c| c.number).collect();
+        let best: Vec<usize> = (1..=comments.len())
+            .filter(|&n| holds_all(comments[n - 1]))
+            .collect();
+        assert_eq!(best, [4]);
+        assert_eq!(cited.first(), Some(&4), "--any {any}: {cited:?}");
+        // Every matching comment still counts.
+        assert_eq!(hit.snippets.comments_matched, 5, "--any {any}");
+    }
+}
+
+/// Copies a folder tree.
+fn common_copy(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).expect("create folder");
+    for entry in std::fs::read_dir(src).expect("read folder") {
+        let entry = entry.expect("entry");
+        let to = dst.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            common_copy(&entry.path(), &to);
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+}

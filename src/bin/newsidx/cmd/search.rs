@@ -85,13 +85,20 @@ fn flags_after_dashes(raw: &[String]) -> Vec<&str> {
         longs.extend(arg.get_long().map(|l| format!("--{l}")));
         shorts.extend(arg.get_short().map(|c| format!("-{c}")));
     }
+    // A short option alone, or with a number run on (`-n5`); `-lawsuit` is
+    // an excluded word, not `-l`.
+    let short = |w: &str| {
+        shorts.iter().any(|s| {
+            w.strip_prefix(s.as_str())
+                .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit()))
+        })
+    };
     raw[dashes + 1..]
         .iter()
         .flat_map(|a| a.split_whitespace())
         .filter(|w| {
             let name = w.split('=').next().unwrap_or(w);
-            longs.iter().any(|l| l == name)
-                || (!w.starts_with("--") && shorts.iter().any(|s| w.starts_with(s.as_str())))
+            longs.iter().any(|l| l == name) || short(w)
         })
         .collect()
 }
@@ -261,21 +268,14 @@ fn write_hit(
         .score
         .map_or_else(String::new, |s| format!("  score {s:.2}"));
     writeln!(w, "{rank:>3}. {date}  {source}{score}")?;
-    // The headline is the lede: a body fragment from within it, or the
-    // lede quoted for want of a match in the body, would say it twice. Such
-    // a fragment marks the headline instead.
-    let body = hit.snippets.body.as_ref();
-    let in_headline = body.filter(|b| !b.cut_before && hit.headline.starts_with(&b.text));
-    let headline = Snippet {
-        text: hit.headline.clone(),
-        highlights: in_headline.map_or_else(Vec::new, |b| b.highlights.clone()),
-        cut_before: false,
-        cut_after: false,
-    };
+    // The headline is the lede: a body fragment that starts with it, or the
+    // lede quoted for want of a match in the body, would say it twice. The
+    // headline is marked instead, and only the rest of the fragment quoted.
+    let (headline, rest) = split_at_headline(&hit.headline, hit.snippets.body.as_ref());
     writeln!(w, "     {}", highlighted(&headline, style))?;
     writeln!(w, "     {}", style.text(&places.shown(hit)))?;
-    if let Some(body) = body.filter(|b| in_headline.is_none() && !b.highlights.is_empty()) {
-        writeln!(w, "     {}", highlighted(body, style))?;
+    if let Some(body) = rest.filter(|b| !b.highlights.is_empty()) {
+        writeln!(w, "     {}", highlighted(&body, style))?;
     }
     for c in &hit.snippets.comments {
         writeln!(
@@ -299,6 +299,58 @@ fn write_hit(
         )?;
     }
     Ok(())
+}
+
+/// The headline, with the marks of a body fragment that starts with it,
+/// and the part of the fragment that goes beyond it (the whole fragment
+/// when it starts elsewhere).
+fn split_at_headline(headline: &str, body: Option<&Snippet>) -> (Snippet, Option<Snippet>) {
+    let mut head = Snippet {
+        text: headline.to_string(),
+        highlights: Vec::new(),
+        cut_before: false,
+        cut_after: false,
+    };
+    let Some(body) = body else {
+        return (head, None);
+    };
+    // A headline cut near 200 characters ends in "…".
+    let lede = headline.strip_suffix('…').unwrap_or(headline);
+    let common = lede
+        .char_indices()
+        .zip(body.text.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or(lede.len().min(body.text.len()), |((i, _), _)| i);
+    let one_starts_the_other = common == lede.len() || common == body.text.len();
+    if body.cut_before || common == 0 || !one_starts_the_other {
+        return (head, Some(body.clone()));
+    }
+    // A mark across the end of the headline goes with the rest.
+    let split = body
+        .highlights
+        .iter()
+        .find(|[s, e]| *s < common && common < *e)
+        .map_or(common, |[s, _]| *s);
+    head.highlights = body
+        .highlights
+        .iter()
+        .filter(|[_, e]| *e <= split)
+        .copied()
+        .collect();
+    let tail = &body.text[split..];
+    let lead = tail.len() - tail.trim_start().len();
+    let rest = Snippet {
+        text: tail.trim().to_string(),
+        highlights: body
+            .highlights
+            .iter()
+            .filter(|[s, _]| *s >= split)
+            .map(|[s, e]| [s - split - lead, e - split - lead])
+            .collect(),
+        cut_before: true,
+        cut_after: body.cut_after,
+    };
+    (head, (!rest.text.is_empty()).then_some(rest))
 }
 
 /// The command that shows every matching comment of a hit, as it can be
@@ -522,6 +574,39 @@ mod tests {
     }
 
     #[test]
+    fn a_fragment_that_starts_with_the_headline_marks_it() {
+        let body = Snippet {
+            text: "Storm hits coast. Storm surge rose.".to_string(),
+            highlights: vec![[0, 5], [18, 23], [18, 29]],
+            cut_before: false,
+            cut_after: true,
+        };
+        let (head, rest) = split_at_headline("Storm hits coast.", Some(&body));
+        assert_eq!(head.highlights, [[0, 5]]);
+        let rest = rest.expect("the rest");
+        assert_eq!(rest.text, "Storm surge rose.");
+        assert_eq!(rest.highlights, [[0, 5], [0, 11]]);
+        assert!(rest.cut_before && rest.cut_after);
+        // Within the headline: nothing left to quote.
+        let short = Snippet {
+            text: "Storm hits".to_string(),
+            highlights: vec![[0, 5]],
+            cut_before: false,
+            cut_after: true,
+        };
+        let (head, rest) = split_at_headline("Storm hits coast and…", Some(&short));
+        assert_eq!((head.highlights, rest), (vec![[0, 5]], None));
+        // From elsewhere in the body: quoted whole.
+        let elsewhere = Snippet {
+            cut_before: true,
+            ..short.clone()
+        };
+        let (head, rest) = split_at_headline("Storm hits coast.", Some(&elsewhere));
+        assert!(head.highlights.is_empty());
+        assert_eq!(rest, Some(elsewhere));
+    }
+
+    #[test]
     fn shell_words_are_quoted_only_when_needed() {
         assert_eq!(shell_word("herald/003_ab.txt"), "herald/003_ab.txt");
         assert_eq!(shell_word("storm surge"), "'storm surge'");
@@ -534,12 +619,11 @@ mod tests {
     #[test]
     fn options_after_dashes_are_found() {
         let raw = |line: &str| line.split(' ').map(String::from).collect::<Vec<_>>();
-        let line = raw("newsidx search -- storm -n 0 --json --limit=3 -lawsuit -l");
+        let line = raw("newsidx search -- storm -n 0 --json --limit=3 -lawsuit -l -n5");
         assert_eq!(
             flags_after_dashes(&line),
-            ["-n", "--json", "--limit=3", "-lawsuit", "-l"]
+            ["-n", "--json", "--limit=3", "-l", "-n5"]
         );
-        // `-lawsuit` starts with `-l`: a cautious warning beats a silent one.
         assert!(flags_after_dashes(&raw("newsidx search -n 0 -- -merger")).is_empty());
         assert!(flags_after_dashes(&raw("newsidx search storm")).is_empty());
     }
