@@ -7,9 +7,9 @@
 //!
 //! A query without searchable words (`""`, `+`, an emoji alone) is a usage
 //! error rather than "0 articles"; so is a `--source` that names no source of
-//! the index ([`crate::sources`]). A search of an index whose first indexing
-//! run is still going, with nothing committed yet, says so
-//! ([`Error::IndexingInProgress`]).
+//! the index ([`crate::sources`]). Whether an index's first indexing run is
+//! still going, with nothing committed yet, [`Archive::first_run_in_progress`]
+//! tells; `newsidx search` says so rather than "0 articles".
 
 use std::ops::Bound;
 use std::path::Path;
@@ -29,7 +29,7 @@ use time::{Date, Month};
 
 use crate::archive::Archive;
 use crate::article::format_date;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::query::{self, FieldWeights, Matcher, QueryBuilder, QueryError, SearchIn, Text};
 use crate::schema::date_value;
 use crate::snippet::{self, MAX_COMMENT_SNIPPETS, Snippets};
@@ -320,11 +320,6 @@ impl Archive {
                 (top, total, counts)
             }
         };
-        if total == 0 && searcher.num_docs() == 0 && self.first_run_in_progress()? {
-            return Err(Error::IndexingInProgress {
-                path: self.path().to_path_buf(),
-            });
-        }
         let top = if request.limit == 0 { Vec::new() } else { top };
         let hits = self.hits(&searcher, &top, matchers, request)?;
         let (facets, timeline) = match counts {
@@ -446,15 +441,17 @@ impl Archive {
         ])))
     }
 
-    /// Whether the index has never been committed to by an indexing run
-    /// (it records no archive) while an indexer holds its lock: its first
-    /// run is still going.
+    /// Whether the index is empty, has never been committed to by an
+    /// indexing run (it records no archive), and an indexer holds its lock:
+    /// its first run is still going, and a search that finds nothing says
+    /// nothing of the archive yet. `newsidx search` then reports
+    /// [`crate::Error::IndexingInProgress`] rather than "0 articles".
     ///
     /// The lock is tried only then, and released at once; tantivy offers no
     /// way to look at a lock without trying it. An indexer starting in that
     /// same instant would find the index busy and say so.
-    fn first_run_in_progress(&self) -> Result<bool> {
-        if self.record()?.archive.is_some() {
+    pub fn first_run_in_progress(&self) -> Result<bool> {
+        if self.reader().searcher().num_docs() > 0 || self.record()?.archive.is_some() {
             return Ok(false);
         }
         Ok(writer_lock_held(self.path()))

@@ -29,6 +29,12 @@ pub(crate) fn run(args: &SearchArgs, out: &mut Out<impl Write>) -> anyhow::Resul
     let request = args.request().map_err(newsidx::Error::from)?;
     let archive = Archive::open(args.index.path())?;
     let results = archive.search(&request)?;
+    if results.total == 0 && archive.first_run_in_progress()? {
+        return Err(newsidx::Error::IndexingInProgress {
+            path: archive.path().to_path_buf(),
+        }
+        .into());
+    }
     let found = Exit::complete_if(results.total > 0);
     if args.json.json {
         serde_json::to_writer(&mut out.w, &results).context("cannot encode JSON")?;
