@@ -51,6 +51,7 @@ mod build;
 mod exclusion;
 pub(crate) mod matcher;
 mod parse;
+mod verified;
 
 pub use build::{FieldWeights, MAX_PHRASE_EXPANSIONS, QueryBuilder, SearchIn, Text};
 pub use matcher::{Found, Matcher, Span, TextReader, merge};

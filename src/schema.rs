@@ -26,8 +26,12 @@ pub struct FieldSpec {
     pub analyzer: Option<String>,
     /// Whether the field is searchable.
     pub indexed: bool,
-    /// Whether positions are kept (phrase queries).
+    /// Whether positions are kept (phrase queries); they imply frequencies.
     pub positions: bool,
+    /// Whether term frequencies are kept without positions (BM25 scores on
+    /// a field that answers no phrase); default: no.
+    #[serde(default)]
+    pub freqs: bool,
     /// Whether the value is kept in the document store.
     pub stored: bool,
     /// Whether the value has a column (sorting, facets, filters).
@@ -83,10 +87,10 @@ pub fn build_schema() -> Schema {
 fn text_options(spec: &FieldSpec) -> TextOptions {
     let mut options = TextOptions::default();
     if spec.indexed {
-        let record = if spec.positions {
-            IndexRecordOption::WithFreqsAndPositions
-        } else {
-            IndexRecordOption::Basic
+        let record = match (spec.positions, spec.freqs) {
+            (true, _) => IndexRecordOption::WithFreqsAndPositions,
+            (false, true) => IndexRecordOption::WithFreqs,
+            (false, false) => IndexRecordOption::Basic,
         };
         let analyzer = spec.analyzer.as_deref().unwrap_or("raw");
         options = options.set_indexing_options(
@@ -253,6 +257,11 @@ mod tests {
                 field.name
             );
             assert!(!field.positions || field.indexed, "{}", field.name);
+            assert!(
+                !field.freqs || (field.indexed && !field.positions),
+                "{}",
+                field.name
+            );
         }
     }
 }

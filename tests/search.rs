@@ -834,6 +834,30 @@ fn phrases_may_end_words_with_a_prefix() {
     }
     // One word: a prefix.
     assert_eq!(hit_set(q("\"elect*\"")), hit_set(q("elect*")));
+    // In one field, excluded, sorted by date, with --in.
+    let phrase = ["flood", "insur*"];
+    let in_comments = telling(expect(|d| d.has_written_phrase(&[F::Comments], &phrase)));
+    assert_hits(q("comments:\"flood insur*\""), &in_comments);
+    assert_hits(
+        q("\"flood insur*\"").search_in(SearchIn::Comments),
+        &in_comments,
+    );
+    let in_headline = expect(|d| d.has_written_phrase(&[F::Headline], &["storm", "idal*"]));
+    assert_hits(q("headline:\"storm idal*\""), &telling(in_headline));
+    let without = telling(expect(|d| {
+        d.has(IN_ALL, "storm") && !d.has_written_phrase(IN_ALL, &phrase)
+    }));
+    assert_hits(q("storm -\"flood insur*\""), &without);
+    let all = expect(|d| d.has_written_phrase(IN_ALL, &phrase));
+    assert_hits(q("\"flood insur*\"").sort(SortOrder::Newest), &all);
+    // An exact phrase is its words as written, in a row.
+    let exact = telling(expect(|d| d.has_written_phrase(IN_ALL, &["plans", "to"])));
+    assert_hits(q("=\"plans to\""), &exact);
+    assert!(hit_set(q("\"plans to\"")).len() > exact.len());
+    let sloppy = telling(expect(|d| {
+        d.has_written_phrase(IN_ALL, &["three", "years"])
+    }));
+    assert!(sloppy.is_subset(&hit_set(q("=\"years three\"~2"))));
 }
 
 // ---------------------------------------------------------------------------

@@ -2,12 +2,14 @@
 //! the [`Matcher`] that marks the same query in a text.
 //!
 //! Stemmed words and phrases run on the stemmed fields (`headline`, `body`,
-//! `comments`). Prefixes, exact words (`=word`), fuzzy words (`word~1`),
-//! exact phrases and phrases with a prefix run on the unstemmed copies
-//! (`headline_words`, `body_words`, `comments_words`), so they match the
-//! words as written: `banki*` finds "banking", never "banks" (whose stem,
-//! `bank`, starts no word with "banki"). `source:` runs on `source_text`,
-//! which is unstemmed already.
+//! `comments`). Prefixes, exact words (`=word`) and fuzzy words (`word~1`)
+//! run on the unstemmed copies (`headline_words`, `body_words`,
+//! `comments_words`), so they match the words as written: `banki*` finds
+//! "banking", never "banks" (whose stem, `bank`, starts no word with
+//! "banki"). The copies keep no positions: exact phrases and phrases with a
+//! prefix take their candidates from the stemmed fields and check them
+//! against the stored text ([`super::verified`]). `source:` runs on
+//! `source_text`, which is unstemmed, with positions, already.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
@@ -23,6 +25,7 @@ use tantivy::{Searcher, Term};
 use super::exclusion::Excluded;
 use super::matcher::{Leaf, Matcher, Pattern, Tree};
 use super::parse::{Form, Modifier, Node};
+use super::verified::Verified;
 use super::{MAX_PREFIX_TERMS, QueryError};
 use crate::analysis::{self, WordStemmer};
 use crate::schema::Fields;
@@ -340,7 +343,10 @@ impl<'a> QueryBuilder<'a> {
         }
     }
 
-    /// Words in a row: one word gives a term query, several a phrase.
+    /// Words in a row: one word gives a term query, several a phrase. As
+    /// written (`exact`), one word is a term of the unstemmed copy, several
+    /// a phrase of their stems checked against the stored text
+    /// ([`Verified`]): the copies keep no positions.
     fn sequence(
         &self,
         target: Target,
@@ -348,42 +354,47 @@ impl<'a> QueryBuilder<'a> {
         slop: u32,
         exact: bool,
     ) -> Option<Box<dyn Query>> {
-        let (field, as_written) = if exact || target.source {
-            (target.words, true)
-        } else {
-            (target.stemmed, false)
-        };
-        let mut terms: Vec<(usize, Term)> = words
-            .iter()
-            .map(|w| {
-                let text = if as_written { &w.plain } else { &w.stem };
-                (w.position as usize, Term::from_field_text(field, text))
-            })
-            .collect();
-        match terms.len() {
-            0 => None,
-            1 => {
-                let (_, term) = terms.remove(0);
-                Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+        let as_written = exact || target.source;
+        match words {
+            [] => None,
+            [word] => {
+                let (field, text) = if as_written {
+                    (target.words, &word.plain)
+                } else {
+                    (target.stemmed, &word.stem)
+                };
+                Some(Box::new(TermQuery::new(
+                    Term::from_field_text(field, text),
+                    IndexRecordOption::WithFreqs,
+                )))
             }
-            _ => Some(Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))),
+            _ if target.source => Some(phrase_query(target.words, words, slop, |w| &w.plain)),
+            _ if !exact => Some(phrase_query(target.stemmed, words, slop, |w| &w.stem)),
+            _ => Some(Box::new(Verified {
+                candidates: Arc::from(phrase_query(target.stemmed, words, slop, |w| &w.stem)),
+                field: target.stemmed,
+                matcher: Arc::new(phrase_matcher(words, slop)),
+            })),
         }
     }
 
-    /// Words in a row of which some are prefixes, on the words as written.
+    /// Words in a row of which some are prefixes, on the words as written:
+    /// the candidates are the phrase of the stems that the prefixes' words
+    /// have in common, checked against the stored text ([`Verified`]); the
+    /// source's words (`source_text`) keep their positions and are searched
+    /// directly.
     fn prefix_sequence(
-        &self,
+        &mut self,
         target: Target,
         words: &[PhraseWord],
         slop: u32,
     ) -> Result<Option<Box<dyn Query>>, QueryError> {
-        let field = target.words;
         if let [word] = words {
             return Ok(Some(if word.prefix {
-                self.prefix(field, &word.plain)
+                self.prefix(target.words, &word.plain)
             } else {
                 Box::new(TermQuery::new(
-                    Term::from_field_text(field, &word.plain),
+                    Term::from_field_text(target.words, &word.plain),
                     IndexRecordOption::WithFreqs,
                 ))
             }));
@@ -392,17 +403,31 @@ impl<'a> QueryBuilder<'a> {
             return Ok(None);
         }
         let mut expansions = 0;
-        let mut terms = Vec::new();
+        let mut as_written = Vec::new();
+        let mut stems = Vec::new();
         for w in words {
-            if w.prefix {
-                expansions += self.expand_prefix(field, &w.plain, usize::MAX).len();
+            let position = w.position as usize;
+            if !w.prefix {
+                as_written.push((position, wildcard_query_to_regex_str(&w.plain)));
+                stems.push((position, wildcard_query_to_regex_str(&w.stem)));
+                continue;
             }
-            let pattern = if w.prefix {
-                format!("{}*", w.plain)
-            } else {
-                w.plain.clone()
-            };
-            terms.push((w.position as usize, wildcard_query_to_regex_str(&pattern)));
+            let found = self.expand_prefix(target.words, &w.plain, usize::MAX);
+            expansions += found.len();
+            if found.is_empty() {
+                // No word starts so: the phrase is nowhere.
+                return Ok(Some(Box::new(EmptyQuery)));
+            }
+            let shared = found
+                .iter()
+                .map(|(word, _)| self.stemmer.stem(word))
+                .reduce(|a, b| common_prefix(&a, &b).to_string())
+                .unwrap_or_default();
+            as_written.push((
+                position,
+                wildcard_query_to_regex_str(&format!("{}*", w.plain)),
+            ));
+            stems.push((position, wildcard_query_to_regex_str(&format!("{shared}*"))));
         }
         if expansions > MAX_PHRASE_EXPANSIONS {
             let prefixes: Vec<String> = words
@@ -417,9 +442,19 @@ impl<'a> QueryBuilder<'a> {
                 ),
             ));
         }
-        let mut query = RegexPhraseQuery::new_with_offset_and_slop(field, terms, slop);
-        query.set_max_expansions(u32::MAX);
-        Ok(Some(Box::new(query)))
+        let regex_phrase = |field, terms| {
+            let mut query = RegexPhraseQuery::new_with_offset_and_slop(field, terms, slop);
+            query.set_max_expansions(u32::MAX);
+            query
+        };
+        if target.source {
+            return Ok(Some(Box::new(regex_phrase(target.words, as_written))));
+        }
+        Ok(Some(Box::new(Verified {
+            candidates: Arc::new(regex_phrase(target.stemmed, stems)),
+            field: target.stemmed,
+            matcher: Arc::new(phrase_matcher(words, slop)),
+        })))
     }
 
     /// Every indexed word of `field` that starts with `prefix`, with its
@@ -627,6 +662,37 @@ impl<'a> QueryBuilder<'a> {
         };
         1.0 / (1.0 + df as f32)
     }
+}
+
+/// A phrase query of the words' `text` (stem or as written).
+fn phrase_query(
+    field: Field,
+    words: &[PhraseWord],
+    slop: u32,
+    text: impl Fn(&PhraseWord) -> &String,
+) -> Box<dyn Query> {
+    let terms = words
+        .iter()
+        .map(|w| (w.position as usize, Term::from_field_text(field, text(w))))
+        .collect();
+    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+}
+
+/// The matcher that checks a phrase of words as written in a stored text.
+fn phrase_matcher(words: &[PhraseWord], slop: u32) -> Matcher {
+    let leaf = leaf_of(words, slop, |w| pattern(w, true));
+    let tree = leaf.is_some().then_some(Tree::Leaf(0));
+    Matcher::new(leaf.into_iter().map(|l| (l, 1.0)).collect(), tree)
+}
+
+/// The longest common prefix of two words, on a character boundary.
+fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {
+    let end = a
+        .char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i);
+    &a[..end]
 }
 
 /// The leaf of words in a row: a term for one word, a phrase for several.
