@@ -64,11 +64,13 @@ pub enum Command {
     Show(ShowArgs),
     /// Search the index.
     ///
-    /// All words are required unless --any is given. Query language: words;
-    /// "exact phrases"; "phrase with slop"~3; AND, OR, NOT, +word, -word and
-    /// parentheses; headline:, body:, comments: and source: before a word or
-    /// phrase; prefixes such as bank*; word^2 to boost. Exits 1 when nothing
-    /// matches, as grep does.
+    /// All words are required unless --any is given. Query language: words
+    /// (stemmed: banks finds banking); "exact phrases"; "phrase with slop"~3;
+    /// AND, OR, NOT, +word, -word and parentheses; headline:, body:, comments:
+    /// and source: before a word or phrase; prefixes of words as written such
+    /// as bank*, also in phrases ("petro* company"); =word and ="a phrase" as
+    /// written; word~1 and word~2 for words within 1 or 2 edits; word^2 to
+    /// boost. Exits 1 when nothing matches, as grep does.
     #[command(after_help = EXIT_CODES_HELP)]
     Search(SearchArgs),
     /// Score the ranking on a test collection (queries and relevance
@@ -384,11 +386,13 @@ pub struct SearchArgs {
     /// are then left out, unless quoted or required with +).
     #[arg(long)]
     pub any: bool,
-    /// Only articles dated on or after this day (YYYY, YYYY-MM or YYYY-MM-DD).
+    /// Only articles dated on or after this day (YYYY, YYYY-MM or YYYY-MM-DD;
+    /// years 0001 to 9999); also where a timeline starts.
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
     /// Only articles dated on or before this day (YYYY, YYYY-MM or
-    /// YYYY-MM-DD; a year or month includes all of it).
+    /// YYYY-MM-DD; a year or month includes all of it); also where a
+    /// timeline ends.
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
     /// Only articles of this source: its whole name (any case), or words of
@@ -415,7 +419,8 @@ pub struct SearchArgs {
     /// Count matching articles per source and/or year (comma-separated).
     #[arg(long, value_enum, value_name = "FACETS", value_delimiter = ',')]
     pub facets: Vec<FacetArg>,
-    /// Count matching articles per year or month, as a bar chart.
+    /// Count matching articles per year, month, week or day, as a bar chart
+    /// (empty periods included, from --from to --to when given).
     #[arg(long, value_enum, value_name = "PERIOD")]
     pub timeline: Option<PeriodArg>,
     /// One line per matching comment (with --in comments: results at the
