@@ -116,6 +116,21 @@ pub fn is_stop_word(word: &str) -> bool {
     QUERY_STOP_WORDS.binary_search(&fold(word).as_str()).is_ok()
 }
 
+/// Stems single words as [`news_en`] does, remembering the stems it has
+/// computed: for code that has a word already tokenized by [`news_plain`]
+/// and needs its stem too (snippets).
+#[derive(Default)]
+pub struct WordStemmer(StemCache);
+
+impl WordStemmer {
+    /// The stem of `word`, which must be lowercased and folded already.
+    pub fn stem(&mut self, word: &str) -> String {
+        let mut word = word.to_string();
+        self.0.stem_in_place(&mut word);
+        word
+    }
+}
+
 /// The English Snowball stemmer, with a per-thread memo of computed stems.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CachedStemmer;
@@ -256,6 +271,15 @@ mod tests {
         for _ in 0..3 {
             assert_eq!(terms_with(&mut cached, text), expected);
         }
+    }
+
+    #[test]
+    fn word_stemmer_stems_plain_tokens_as_news_en_does() {
+        let text = "Banks BANKING banker Zoë naïve Elections running";
+        let plain = terms(news_plain(), text);
+        let mut stemmer = WordStemmer::default();
+        let stems: Vec<String> = plain.iter().map(|w| stemmer.stem(w)).collect();
+        assert_eq!(stems, terms(news_en(), text));
     }
 
     #[test]

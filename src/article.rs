@@ -21,9 +21,10 @@
 //!   space, `YYYY-MM-DD`, then white space or the end of the line; the rest of
 //!   the line is the first paragraph. A header of that shape whose date does
 //!   not exist (`2018-02-30`) is still removed from the text, and the article
-//!   is undated. A first line of another shape is body text, and the article
-//!   is undated. Dates the index cannot represent (before 1678 or after 2261)
-//!   count as impossible.
+//!   is undated, with the reason in [`Article::date_problem`]. A first line of
+//!   another shape is body text, and the article is undated; when it starts
+//!   with `date` and a number (`date 20-01-2019`), `date_problem` says so. Any year from
+//!   0001 to 9999 is taken (the index stores dates as `YYYYMMDD` numbers).
 //! * **body-paragraphs**: every non-blank line between the header and the
 //!   trailer is one paragraph, trimmed of surrounding white space.
 //! * **headline**: the first paragraph, cut at a word boundary near
@@ -79,6 +80,11 @@ pub struct Article {
     /// The publication date, or `None` when the header is missing or impossible.
     #[serde(serialize_with = "serialize_date")]
     pub date: Option<Date>,
+    /// Why the date of a date line was not taken (`2018-02-30 is not a
+    /// date: February 2018 has 28 days`, or a first line `date 20-01-2019`
+    /// that is not of the form YYYY-MM-DD); `None` when it was, or when the
+    /// file has no date line.
+    pub date_problem: Option<String>,
     /// The copyright holder, or `None` without a copyright line.
     pub source: Option<String>,
     /// The first paragraph, cut near [`HEADLINE_MAX_CHARS`] characters.
@@ -212,6 +218,11 @@ pub fn parse(bytes: &[u8], rel_path: &str, options: &ParseOptions) -> Result<Art
         return Err(Skip::new(SkipReason::Empty, "only white space"));
     }
     let (date, first) = parse_header(lines[0]);
+    let (date, date_problem) = match date {
+        Some(Ok(date)) => (Some(date), None),
+        Some(Err(problem)) => (None, Some(problem)),
+        None => (None, None),
+    };
     let mut pre: Vec<&str> = Vec::with_capacity(lines.len());
     pre.push(first);
     let marker = lines[1..].iter().position(|line| is_comments_marker(line));
@@ -225,6 +236,7 @@ pub fn parse(bytes: &[u8], rel_path: &str, options: &ParseOptions) -> Result<Art
         id: file_stem(rel_path).to_string(),
         path: rel_path.to_string(),
         date,
+        date_problem,
         source: trailer.source,
         headline,
         body,
@@ -253,25 +265,36 @@ pub fn format_date(date: Date) -> String {
     )
 }
 
-/// Parses `YYYY-MM-DD` into a date the index can represent.
+/// Parses `YYYY-MM-DD` (years 0001 to 9999) into a date.
 pub fn parse_date(text: &str) -> Option<Date> {
-    let b = text.as_bytes();
-    let shape_ok = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape_ok {
-        return None;
+    check_date(text).ok()
+}
+
+/// Parses `YYYY-MM-DD`, or says why the text is not a date.
+pub fn check_date(text: &str) -> Result<Date, String> {
+    if text.len() != 10 || !has_date_shape(text) {
+        return Err(format!("{text:?} is not of the form YYYY-MM-DD"));
     }
-    let year: i32 = text[0..4].parse().ok()?;
-    let month: u8 = text[5..7].parse().ok()?;
-    let day: u8 = text[8..10].parse().ok()?;
-    if !(1678..=2261).contains(&year) {
-        return None;
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u16>().unwrap_or(0);
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    if year == 0 {
+        return Err(format!("{text} is not a date: there is no year 0000"));
     }
-    Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
+    let Some(month) = u8::try_from(month)
+        .ok()
+        .and_then(|m| Month::try_from(m).ok())
+    else {
+        return Err(format!(
+            "{text} is not a date: there is no month {month:02}"
+        ));
+    };
+    let year = i32::from(year);
+    Date::from_calendar_date(year, month, day as u8).map_err(|_| {
+        format!(
+            "{text} is not a date: {month} {year} has {} days",
+            month.length(year)
+        )
+    })
 }
 
 fn serialize_date<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
@@ -335,7 +358,10 @@ fn decode(bytes: &[u8]) -> (String, usize) {
 }
 
 /// Splits the first line into its date and the rest (the first paragraph).
-fn parse_header(line: &str) -> (Option<Date>, &str) {
+/// The date is `None` without a header, and an error (why) when the header's
+/// date does not exist.
+#[allow(clippy::type_complexity)]
+fn parse_header(line: &str) -> (Option<Result<Date, String>>, &str) {
     let trimmed = line.trim_start();
     let Some(word) = trimmed.get(..4) else {
         return (None, line);
@@ -348,14 +374,24 @@ fn parse_header(line: &str) -> (Option<Date>, &str) {
     if date_part.len() == after_word.len() {
         return (None, line);
     }
+    // `date` and a number that is not a YYYY-MM-DD date: the line is body
+    // text, and the report says why the article has no date.
+    let misshapen = || {
+        let token = date_part.split_whitespace().next().unwrap_or_default();
+        token.starts_with(|c: char| c.is_ascii_digit()).then(|| {
+            Err(format!(
+                "the first line starts with \"date {token}\", which is not a date of the form YYYY-MM-DD: the line is read as body text"
+            ))
+        })
+    };
     let Some(candidate) = date_part.get(..10) else {
-        return (None, line);
+        return (misshapen(), line);
     };
     let rest = &date_part[10..];
     if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) || !has_date_shape(candidate) {
-        return (None, line);
+        return (misshapen(), line);
     }
-    (parse_date(candidate), rest.trim_start())
+    (Some(check_date(candidate)), rest.trim_start())
 }
 
 fn has_date_shape(text: &str) -> bool {

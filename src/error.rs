@@ -74,6 +74,15 @@ pub enum Error {
         /// The index folder.
         path: PathBuf,
     },
+    /// The index's first indexing run is still going and has committed
+    /// nothing yet.
+    #[error(
+        "the index at {path} is being built: its first `newsidx index` run is still going and has committed nothing yet; search again when it has finished (or after its first periodic commit)"
+    )]
+    IndexingInProgress {
+        /// The index folder.
+        path: PathBuf,
+    },
     /// The index was built from another archive folder.
     #[error(
         "the index at {path} was built from {recorded}, not {requested}: use another index, or rebuild this one to replace its contents"
@@ -198,6 +207,7 @@ impl Error {
             | Error::NotAnIndex { .. }
             | Error::SchemaVersion { .. }
             | Error::AnalysisChanged { .. }
+            | Error::IndexingInProgress { .. }
             | Error::Damaged { .. } => ErrorKind::Index,
             Error::Locked { .. }
             | Error::IndexIo { .. }

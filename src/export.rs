@@ -21,7 +21,7 @@
 //! |---|---|---|
 //! | `id` | string | file stem |
 //! | `path` | string | path relative to the archive root, `/`-separated |
-//! | `date` | string or `null` | RFC 3339 at midnight UTC, `2019-03-04T00:00:00Z`; `null` when undated |
+//! | `date` | number or `null` | the day as `YYYYMMDD`, `20190304` (any year from 1 to 9999, as in the index); `null` when undated |
 //! | `source` | string or `null` | publisher; `null` when unknown |
 //! | `source_key` | string or `null` | the same value as `source` |
 //! | `source_text` | string or `null` | the same value as `source` |
@@ -54,13 +54,12 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{Field, Value};
 use tantivy::{TantivyDocument, TantivyError};
-use time::OffsetDateTime;
 
 use crate::archive::Archive;
 use crate::article::{self, Article, ParseOptions, SkipReason};
 use crate::error::{Error, Result};
 use crate::indexer::{self, SkippedFile, SourceFrom, stored_text};
-use crate::schema::Fields;
+use crate::schema::{self, Fields};
 use crate::walk::{self, FileEntry, Found};
 
 /// The keys of every exported line, in order.
@@ -90,8 +89,8 @@ pub struct ExportedArticle {
     pub id: String,
     /// Path relative to the archive root, `/`-separated.
     pub path: String,
-    /// Publication date, RFC 3339 at midnight UTC.
-    pub date: Option<String>,
+    /// Publication date as the number `YYYYMMDD` ([`crate::schema::date_value`]).
+    pub date: Option<i64>,
     /// Publisher.
     pub source: Option<String>,
     /// Publisher again, for case-insensitive exact filters.
@@ -117,7 +116,7 @@ impl ExportedArticle {
     fn from_article(article: Article, source: Option<String>) -> ExportedArticle {
         let comment_count = article.comments.len() as u64;
         ExportedArticle {
-            date: article.date.map(|d| rfc3339(d.midnight().assume_utc())),
+            date: article.date.map(schema::date_value),
             source_key: source.clone(),
             source_text: source.clone(),
             source,
@@ -145,10 +144,7 @@ impl ExportedArticle {
         ExportedArticle {
             id: text(fields.id).unwrap_or_default(),
             path: text(fields.path).unwrap_or_default(),
-            date: doc
-                .get_first(fields.date)
-                .and_then(|v| v.as_datetime())
-                .map(|d| rfc3339(d.into_utc())),
+            date: doc.get_first(fields.date).and_then(|v| v.as_i64()),
             source_key: source.clone(),
             source_text: source.clone(),
             source,
@@ -169,20 +165,6 @@ impl ExportedArticle {
         line.push(b'\n');
         Ok(line)
     }
-}
-
-/// A UTC time as RFC 3339 with a `Z`, to the second: `2019-03-04T00:00:00Z`.
-/// (Index dates lie between 1678 and 2261, so the year has four digits.)
-fn rfc3339(t: OffsetDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
 }
 
 /// Options of [`export_dir`].
@@ -395,13 +377,13 @@ fn output_error(source: io::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema;
 
     fn article() -> Article {
         Article {
             id: "001_a".into(),
             path: "herald/001_a.txt".into(),
             date: Some(time::macros::date!(2019 - 03 - 04)),
+            date_problem: None,
             source: Some("The Herald".into()),
             headline: "Lede".into(),
             body: vec!["Lede".into(), "Second".into()],
@@ -428,7 +410,9 @@ mod tests {
         let mut sorted = keys.clone();
         sorted.sort_unstable();
         assert_eq!(sorted, expected);
-        assert!(json.starts_with(r#"{"id":"001_a","path":"herald/001_a.txt","date":"2019-03-04T00:00:00Z","source":"The Herald""#));
+        assert!(json.starts_with(
+            r#"{"id":"001_a","path":"herald/001_a.txt","date":20190304,"source":"The Herald""#
+        ));
         assert!(json.contains(r#""body":"Lede\nSecond""#), "{json}");
         assert!(json.contains(r#""notice":null"#), "{json}");
         assert!(json.contains(r#""comments":["one","two"],"comment_count":2,"invalid_utf8":0}"#));
@@ -463,8 +447,10 @@ mod tests {
     }
 
     #[test]
-    fn times_are_rfc3339_utc() {
-        let t = time::macros::datetime!(1987-01-02 03:04:05 UTC);
-        assert_eq!(rfc3339(t), "1987-01-02T03:04:05Z");
+    fn old_dates_are_exported_whole() {
+        let mut a = article();
+        a.date = Some(time::macros::date!(1665 - 11 - 16));
+        let line = ExportedArticle::from_article(a, None);
+        assert_eq!(line.date, Some(16_651_116));
     }
 }

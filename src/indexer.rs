@@ -66,7 +66,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::indexer::IndexWriterOptions;
 use tantivy::schema::Value;
-use tantivy::{DateTime, IndexWriter, TantivyDocument, TantivyError, Term};
+use tantivy::{IndexWriter, TantivyDocument, TantivyError, Term};
 
 use crate::archive::{Archive, IndexRecord, writer_error};
 use crate::article::{self, Article, ParseOptions, Skip, SkipReason};
@@ -1208,21 +1208,24 @@ pub(crate) fn document(
     doc.add_text(fields.id, &article.id);
     doc.add_text(fields.path, &article.path);
     if let Some(date) = article.date {
-        let secs = date.midnight().assume_utc().unix_timestamp();
-        doc.add_date(fields.date, DateTime::from_timestamp_secs(secs));
+        doc.add_i64(fields.date, schema::date_value(date));
     }
     if let Some(source) = source {
         doc.add_text(fields.source, source);
         doc.add_text(fields.source_key, source);
         doc.add_text(fields.source_text, source);
     }
+    let body = article.body_text();
     doc.add_text(fields.headline, &article.headline);
-    doc.add_text(fields.body, article.body_text());
+    doc.add_text(fields.headline_words, &article.headline);
+    doc.add_text(fields.body_words, &body);
+    doc.add_text(fields.body, body);
     if let Some(notice) = &article.notice {
         doc.add_text(fields.notice, notice);
     }
     for comment in &article.comments {
         doc.add_text(fields.comments, comment);
+        doc.add_text(fields.comments_words, comment);
     }
     doc.add_u64(fields.comment_count, article.comments.len() as u64);
     doc.add_u64(fields.invalid_utf8, article.invalid_utf8 as u64);

@@ -42,12 +42,17 @@
 //! assert_eq!(results.hits[0].date.as_deref(), Some("2021-05-04"));
 //! assert_eq!(results.hits[0].source.as_deref(), Some("Example Gazette"));
 //!
-//! // Snippets say which comment matched, with the matched words' byte ranges.
+//! // Snippets say which comment matched, with the byte ranges of the
+//! // matches: a phrase is marked whole.
 //! let results = archive.search(&SearchRequest::new("comments:\"bridge opened\""))?;
 //! let comment = &results.hits[0].snippets.comments[0];
 //! assert_eq!((comment.number, comment.of), (1, 1));
 //! let [start, end] = comment.snippet.highlights[0];
-//! assert_eq!(&comment.snippet.text[start..end], "bridge");
+//! assert_eq!(&comment.snippet.text[start..end], "bridge opened");
+//!
+//! // Prefixes match the words as written: `harb*` finds "harbour".
+//! let results = archive.search(&SearchRequest::new("harb*"))?;
+//! assert_eq!(results.total, 2);
 //! # Ok(())
 //! # }
 //! ```
@@ -60,8 +65,9 @@
 //!   `schema/fields.json`) and the English news analyzer.
 //! - [`archive`], [`indexer`], [`walk`]: opening an index, and the parallel,
 //!   incremental indexer ([`Archive::index_dir`]).
-//! - [`query`], [`search`], [`snippet`], [`tally`]: the query language,
-//!   [`Archive::search`], snippets, facets and timelines.
+//! - [`query`], [`search`], [`sources`], [`snippet`], [`tally`]: the query
+//!   language, [`Archive::search`], source filters, snippets, facets and
+//!   timelines.
 //! - [`show`], [`stats`]: one stored article, and what an index holds.
 //! - [`eval`]: ranking quality on a test collection (trec_eval's measures).
 //! - [`export`]: NDJSON for Quickwit, from an archive folder or an index.
@@ -85,6 +91,7 @@ pub mod schema;
 pub mod search;
 pub mod show;
 pub mod snippet;
+pub mod sources;
 pub mod stats;
 pub mod tally;
 pub mod walk;

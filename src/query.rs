@@ -2,8 +2,8 @@
 //!
 //! newsidx parses queries itself rather than with tantivy's `QueryParser`,
 //! for three reasons: errors must say where the query is wrong (column and
-//! what was expected), `bank*` prefixes must work (tantivy's parser has no
-//! term wildcard), and words must be searched in several fields with
+//! what was expected), prefixes must match words as written (tantivy's parser
+//! has no term wildcard), and words must be searched in several fields with
 //! per-field boosts.
 //!
 //! # Syntax
@@ -12,9 +12,12 @@
 //! |---|---|
 //! | `storm surge` | both words (all words are required by default; `--any` makes them alternatives) |
 //! | `"flood insurance"` | the exact phrase |
-//! | `"insurance flood"~3` | the words within 3 position moves of each other |
-//! | `bank*` | any word that starts with `bank` |
-//! | `merger OR acquisition` | either; `AND` binds tighter than `OR` |
+//! | `"insurance flood"~3` | the words within 3 position moves of each other (at most [`MAX_SLOP`]) |
+//! | `bank*` | any word that starts with `bank`, as written |
+//! | `"petro* company"` | a phrase whose starred words are prefixes (matched as written) |
+//! | `=banking`, `="bank of"` | the word or phrase as written: not its other forms |
+//! | `oil~1`, `oil~2` | any word within 1 or 2 edits of `oil`, as written (`oli`, `soil`, `oils`) |
+//! | `merger OR acquisition` | either; `AND` binds tighter than `OR`, and than juxtaposition |
 //! | `storm NOT insurance`, `storm -insurance` | excludes articles that match |
 //! | `+storm surge` | `storm` is required (useful with `--any`) |
 //! | `(merger OR takeover) bank` | grouping |
@@ -22,24 +25,37 @@
 //! | `storm^2` | weighs a word, phrase or group |
 //! | `*` | every article (for filters, facets and timelines) |
 //!
-//! Words are analyzed like the text they are matched against: lowercased,
-//! folded to ASCII and stemmed, so `Banks` finds `banking`. A word of
-//! several tokens (`U.S.`, `e-mail`) is searched as a phrase. A prefix is
-//! matched, unstemmed, against the indexed terms, and also against its own
-//! stem (`happy*` finds `happiness`); it expands to at most
-//! [`MAX_PREFIX_TERMS`] terms, the most frequent first.
+//! Plain words are analyzed like the text they are matched against:
+//! lowercased, folded to ASCII and stemmed, so `Banks` finds `banking`. A
+//! word of several tokens (`U.S.`, `e-mail`) is searched as a phrase.
+//! Prefixes, `=` words, fuzzy words and phrases with a prefix are matched
+//! against the words as written (lowercased and folded, not stemmed), which
+//! the index keeps beside the stems (`body_words`, ...): `banki*` finds
+//! "banking" and never "banks". A prefix matches every such word; the
+//! [`MAX_PREFIX_TERMS`] most frequent are scored by BM25, the others match
+//! with no score of their own. A word starting with `*` (`*il`), a `*` inside
+//! a word, and `~` after a word with anything but 1 or 2 (`oil~3`) are
+//! errors, not quietly other queries; so is a query with no word of letters
+//! or digits at all (`""`, `+`, an emoji).
 //!
 //! With `--any`, plain words that are English function words (`the`, `what`,
 //! `has`: [`crate::analysis::QUERY_STOP_WORDS`]) are left out, unless nothing
 //! else would be searched: as alternatives they would match every article.
-//! Quoted, required (`+the`), field-qualified and boosted words stay.
+//! Quoted, required (`+the`), field-qualified, exact and boosted words stay.
+//! Words joined by `AND` stay required: `a AND b c` is `(a AND b) OR c`.
+//!
+//! [`QueryBuilder`] turns a parsed query into the tantivy query, and into
+//! the [`Matcher`] that marks the same query in a text for snippets.
 
 mod build;
 mod exclusion;
+pub(crate) mod matcher;
 mod parse;
+mod verified;
 
-pub use build::{FieldWeights, QueryBuilder, SearchIn};
-pub use parse::{Ast, Modifier, Node, parse, positive};
+pub use build::{FieldWeights, MAX_PHRASE_EXPANSIONS, QueryBuilder, SearchIn, Text};
+pub use matcher::{Found, Matcher, Span, TextReader, merge};
+pub use parse::{Ast, Form, MAX_SLOP, Modifier, Node, parse, positive};
 
 /// Most terms a prefix expands to.
 pub const MAX_PREFIX_TERMS: usize = 64;

@@ -8,8 +8,7 @@
 
 use serde::Deserialize;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
 };
 
 /// The schema declaration, as committed in `schema/fields.json`.
@@ -20,21 +19,34 @@ pub const FIELDS_JSON: &str = include_str!("../schema/fields.json");
 pub struct FieldSpec {
     /// Field name.
     pub name: String,
-    /// `text`, `date`, `u64` or `i64`.
+    /// `text`, `u64` or `i64`.
     #[serde(rename = "type")]
     pub kind: String,
     /// Analyzer of a text field (`None` when not indexed).
     pub analyzer: Option<String>,
     /// Whether the field is searchable.
     pub indexed: bool,
-    /// Whether positions are kept (phrase queries).
+    /// Whether positions are kept (phrase queries); they imply frequencies.
     pub positions: bool,
+    /// Whether term frequencies are kept without positions (BM25 scores on
+    /// a field that answers no phrase); default: no.
+    #[serde(default)]
+    pub freqs: bool,
     /// Whether the value is kept in the document store.
     pub stored: bool,
     /// Whether the value has a column (sorting, facets, filters).
     pub fast: bool,
+    /// Whether `newsidx export` writes the field (default: yes). The
+    /// unstemmed copies of the text (`body_words`, ...) are left out: they
+    /// would repeat the whole text in every line.
+    #[serde(default = "yes")]
+    pub export: bool,
     /// What the field holds.
     pub doc: String,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The whole declaration: a version and the fields.
@@ -64,7 +76,6 @@ pub fn build_schema() -> Schema {
     for field in spec().fields {
         match field.kind.as_str() {
             "text" => builder.add_text_field(&field.name, text_options(&field)),
-            "date" => builder.add_date_field(&field.name, date_options(&field)),
             "u64" => builder.add_u64_field(&field.name, numeric_options(&field)),
             "i64" => builder.add_i64_field(&field.name, numeric_options(&field)),
             other => panic!("schema/fields.json: unknown type {other:?}"),
@@ -76,10 +87,10 @@ pub fn build_schema() -> Schema {
 fn text_options(spec: &FieldSpec) -> TextOptions {
     let mut options = TextOptions::default();
     if spec.indexed {
-        let record = if spec.positions {
-            IndexRecordOption::WithFreqsAndPositions
-        } else {
-            IndexRecordOption::Basic
+        let record = match (spec.positions, spec.freqs) {
+            (true, _) => IndexRecordOption::WithFreqsAndPositions,
+            (false, true) => IndexRecordOption::WithFreqs,
+            (false, false) => IndexRecordOption::Basic,
         };
         let analyzer = spec.analyzer.as_deref().unwrap_or("raw");
         options = options.set_indexing_options(
@@ -93,20 +104,6 @@ fn text_options(spec: &FieldSpec) -> TextOptions {
     }
     if spec.fast {
         options = options.set_fast("raw");
-    }
-    options
-}
-
-fn date_options(spec: &FieldSpec) -> DateOptions {
-    let mut options = DateOptions::default().set_precision(DateTimePrecision::Seconds);
-    if spec.indexed {
-        options = options.set_indexed();
-    }
-    if spec.stored {
-        options = options.set_stored();
-    }
-    if spec.fast {
-        options = options.set_fast();
     }
     options
 }
@@ -125,6 +122,30 @@ fn numeric_options(spec: &FieldSpec) -> NumericOptions {
     options
 }
 
+/// How the index holds a date: the number `YYYYMMDD` (`2018-08-08` is
+/// `20180808`).
+///
+/// tantivy's own date type counts nanoseconds in an `i64`, which only reaches
+/// the years 1678 to 2261; archives hold older papers. The number keeps any
+/// year from 1 to 9999, sorts and compares as the dates do, and reads the
+/// same in the index, in range queries and in an export.
+pub fn date_value(date: time::Date) -> i64 {
+    i64::from(date.year()) * 10_000
+        + i64::from(u8::from(date.month())) * 100
+        + i64::from(date.day())
+}
+
+/// The date of a stored [`date_value`]; `None` for a number that is no date.
+pub fn date_of_value(value: i64) -> Option<time::Date> {
+    let year = i32::try_from(value / 10_000).ok()?;
+    let month = time::Month::try_from(u8::try_from(value / 100 % 100).ok()?).ok()?;
+    let day = u8::try_from(value % 100).ok()?;
+    if value < 0 {
+        return None;
+    }
+    time::Date::from_calendar_date(year, month, day).ok()
+}
+
 /// The field handles of the schema, resolved once.
 #[derive(Debug, Clone, Copy)]
 #[allow(missing_docs)]
@@ -139,6 +160,9 @@ pub struct Fields {
     pub body: Field,
     pub notice: Field,
     pub comments: Field,
+    pub headline_words: Field,
+    pub body_words: Field,
+    pub comments_words: Field,
     pub comment_count: Field,
     pub invalid_utf8: Field,
     pub file_size: Field,
@@ -161,6 +185,9 @@ impl Fields {
             body: get("body")?,
             notice: get("notice")?,
             comments: get("comments")?,
+            headline_words: get("headline_words")?,
+            body_words: get("body_words")?,
+            comments_words: get("comments_words")?,
             comment_count: get("comment_count")?,
             invalid_utf8: get("invalid_utf8")?,
             file_size: get("file_size")?,
@@ -193,6 +220,26 @@ mod tests {
     }
 
     #[test]
+    fn dates_are_numbers_that_sort_like_the_dates() {
+        use time::macros::date;
+        let days = [
+            date!(0001 - 01 - 01),
+            date!(1665 - 11 - 16),
+            date!(1969 - 12 - 31),
+            date!(2018 - 08 - 08),
+            date!(9999 - 12 - 31),
+        ];
+        assert_eq!(date_value(days[1]), 16_651_116);
+        for d in days {
+            assert_eq!(date_of_value(date_value(d)), Some(d));
+        }
+        assert!(days.windows(2).all(|w| date_value(w[0]) < date_value(w[1])));
+        for bad in [0, -20180808, 20181301, 20180230, 20180800] {
+            assert_eq!(date_of_value(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn every_declared_field_resolves() {
         let schema = build_schema();
         Fields::new(&schema).expect("all fields exist");
@@ -210,6 +257,11 @@ mod tests {
                 field.name
             );
             assert!(!field.positions || field.indexed, "{}", field.name);
+            assert!(
+                !field.freqs || (field.indexed && !field.positions),
+                "{}",
+                field.name
+            );
         }
     }
 }

@@ -4,23 +4,36 @@
 //! One pass over the matching documents collects the page of hits, the total
 //! count, and (when asked) the facet and timeline counts; then the page's
 //! documents are loaded and their snippets made.
+//!
+//! A query without searchable words (`""`, `+`, an emoji alone) is a usage
+//! error rather than "0 articles"; so is a `--source` that names no source of
+//! the index ([`crate::sources`]). Whether an index's first indexing run is
+//! still going, with nothing committed yet, [`Archive::first_run_in_progress`]
+//! tells; `newsidx search` says so rather than "0 articles".
 
 use std::ops::Bound;
+use std::path::Path;
 use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::error::LockError;
+use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
 use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, ExistsQuery, Occur, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use time::{Date, Month};
 
 use crate::archive::Archive;
+use crate::article::format_date;
 use crate::error::Result;
-use crate::query::{self, FieldWeights, Node, QueryBuilder, QueryError, SearchIn};
-use crate::snippet::{self, Snippets};
+use crate::query::{self, FieldWeights, Matcher, QueryBuilder, QueryError, SearchIn, Text};
+use crate::schema::date_value;
+use crate::snippet::{self, MAX_COMMENT_SNIPPETS, Snippets};
+use crate::sources;
 use crate::tally::{Facets, Period, Tally, Timeline};
 
 /// Default page size.
@@ -48,8 +61,11 @@ pub struct SearchRequest {
     pub from: Option<Date>,
     /// Only articles dated on or before this day.
     pub to: Option<Date>,
-    /// Only articles of these sources (exact names, any case).
+    /// Only articles of these sources: each value is a whole name (any
+    /// case) or words in a row of a name (see [`crate::sources`]).
     pub sources: Vec<String>,
+    /// Only (or also, with `sources`) articles without a source.
+    pub unknown_source: bool,
     /// Which text unqualified words search.
     pub search_in: SearchIn,
     /// Juxtaposed words are alternatives (OR) rather than all required.
@@ -68,6 +84,8 @@ pub struct SearchRequest {
     pub timeline: Option<Period>,
     /// Make snippets for hits.
     pub snippets: bool,
+    /// Most matching comments quoted per hit.
+    pub comment_snippets: usize,
     /// Field weights.
     pub weights: FieldWeights,
 }
@@ -81,6 +99,7 @@ impl SearchRequest {
             from: None,
             to: None,
             sources: Vec::new(),
+            unknown_source: false,
             search_in: SearchIn::All,
             any: false,
             sort: SortOrder::Relevance,
@@ -90,6 +109,7 @@ impl SearchRequest {
             facet_years: false,
             timeline: None,
             snippets: true,
+            comment_snippets: MAX_COMMENT_SNIPPETS,
             weights: FieldWeights::default(),
         }
     }
@@ -104,6 +124,13 @@ impl SearchRequest {
     /// Adds a source filter (repeatable: any of the sources).
     pub fn source(mut self, source: impl Into<String>) -> Self {
         self.sources.push(source.into());
+        self
+    }
+
+    /// Keeps articles without a source (besides those of [`Self::source`],
+    /// if any).
+    pub fn unknown_source(mut self, on: bool) -> Self {
+        self.unknown_source = on;
         self
     }
 
@@ -151,6 +178,12 @@ impl SearchRequest {
         self
     }
 
+    /// Sets how many matching comments a hit quotes (all: `usize::MAX`).
+    pub fn comment_snippets(mut self, most: usize) -> Self {
+        self.comment_snippets = most;
+        self
+    }
+
     /// Sets the field weights.
     pub fn weights(mut self, weights: FieldWeights) -> Self {
         self.weights = weights;
@@ -165,6 +198,9 @@ pub struct Hit {
     pub id: String,
     /// Path relative to the archive root.
     pub path: String,
+    /// The file's absolute path (the archive folder the index records, and
+    /// `path`); `None` before anything was indexed.
+    pub file: Option<String>,
     /// `YYYY-MM-DD`, or `None` when undated.
     pub date: Option<String>,
     /// Publisher, or `None` when unknown.
@@ -179,11 +215,33 @@ pub struct Hit {
     pub snippets: Snippets,
 }
 
+/// The filters a search ran with, as the results echo them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Filters {
+    /// `--from`, as the first day it stands for (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// `--to`, as the last day it stands for.
+    pub to: Option<String>,
+    /// `--source` values, as given.
+    pub sources: Vec<String>,
+    /// The source names they name.
+    pub source_names: Vec<String>,
+    /// `--unknown-source`: articles without a source are kept.
+    pub unknown_source: bool,
+    /// `--in`: where unqualified words are searched.
+    #[serde(rename = "in")]
+    pub search_in: SearchIn,
+    /// `--any`: juxtaposed words are alternatives.
+    pub any: bool,
+}
+
 /// The answer to a [`SearchRequest`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchResults {
     /// The query as given.
     pub query: String,
+    /// The filters in force.
+    pub filters: Filters,
     /// Number of matching articles (all of them, not just this page).
     pub total: u64,
     /// Time taken, in milliseconds.
@@ -202,15 +260,30 @@ pub struct SearchResults {
     pub timeline: Option<Timeline>,
 }
 
+/// The message of a query without searchable words.
+pub(crate) const NO_WORDS: &str = "the query has no searchable words: words are made of letters and digits (* alone finds every article)";
+
 impl Archive {
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
         let searcher = self.reader().searcher();
         let ast = query::parse(&request.query)?;
-        let text_query = self.builder(&searcher, request).build(&ast);
-        let highlight = self.highlight_query(&searcher, &ast, text_query.as_deref(), request);
-        let query = self.with_filters(text_query, request)?;
+        let mut builder = self.builder(&searcher, request);
+        let Some(text_query) = builder.build(&ast)? else {
+            return Err(QueryError::at(&request.query, 0, NO_WORDS).into());
+        };
+        let matchers = (request.snippets && request.limit > 0)
+            .then(|| query::positive(&ast))
+            .flatten()
+            .map(|positive| {
+                (
+                    builder.matcher(&positive, Text::Body),
+                    builder.matcher(&positive, Text::Comments),
+                )
+            });
+        let filters = self.filters(&searcher, request)?;
+        let query = self.with_filters(text_query, request, &filters.source_names)?;
         let tally = Tally::new(request.facet_sources, request.facet_years, request.timeline);
         // There are never more hits than documents: clamping the page keeps
         // tantivy from overflowing `offset + limit` or sizing its buffers for
@@ -238,7 +311,7 @@ impl Archive {
                 };
                 let top = TopDocs::with_limit(limit)
                     .and_offset(offset)
-                    .order_by_fast_field::<DateTime>("date", order);
+                    .order_by_fast_field::<i64>("date", order);
                 let (top, total, counts) = searcher
                     .search(&*query, &(top, Count, tally))
                     .map_err(|e| self.engine_error(e))?;
@@ -248,10 +321,14 @@ impl Archive {
             }
         };
         let top = if request.limit == 0 { Vec::new() } else { top };
-        let hits = self.hits(&searcher, &top, highlight.as_deref(), request)?;
-        let (facets, timeline) = counts.map_or((None, None), |c| c.finish(request));
+        let hits = self.hits(&searcher, &top, matchers, request)?;
+        let (facets, timeline) = match counts {
+            Some(c) => c.finish(request)?,
+            None => (None, None),
+        };
         Ok(SearchResults {
             query: request.query.clone(),
+            filters,
             total: total as u64,
             took_ms: started.elapsed().as_secs_f64() * 1000.0,
             offset: request.offset,
@@ -262,27 +339,6 @@ impl Archive {
         })
     }
 
-    /// The query that snippets highlight: the text query without its
-    /// excluded parts. Most queries have none, and theirs is reused rather
-    /// than built (and its prefixes expanded) a second time; without
-    /// snippets there is nothing to build.
-    fn highlight_query(
-        &self,
-        searcher: &Searcher,
-        ast: &Node,
-        text_query: Option<&dyn Query>,
-        request: &SearchRequest,
-    ) -> Option<Box<dyn Query>> {
-        if !request.snippets || request.limit == 0 {
-            return None;
-        }
-        match query::positive(ast) {
-            Some(positive) if positive == *ast => text_query.map(|q| q.box_clone()),
-            Some(positive) => self.builder(searcher, request).build(&positive),
-            None => None,
-        }
-    }
-
     fn builder<'a>(&'a self, searcher: &'a Searcher, request: &SearchRequest) -> QueryBuilder<'a> {
         QueryBuilder::new(searcher, self.fields())
             .weights(request.weights)
@@ -290,15 +346,9 @@ impl Archive {
             .any(request.any)
     }
 
-    /// Adds the date and source filters to the text query.
-    fn with_filters(
-        &self,
-        text: Option<Box<dyn Query>>,
-        request: &SearchRequest,
-    ) -> Result<Box<dyn Query>> {
-        let fields = self.fields();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        clauses.push((Occur::Must, text.unwrap_or_else(|| Box::new(EmptyQuery))));
+    /// The filters of the request, with the source names its `--source`
+    /// values name; a value that names none is an error.
+    fn filters(&self, searcher: &Searcher, request: &SearchRequest) -> Result<Filters> {
         if let (Some(from), Some(to)) = (request.from, request.to)
             && from > to
         {
@@ -308,56 +358,119 @@ impl Archive {
             )
             .into());
         }
+        let mut source_names = Vec::new();
+        if !request.sources.is_empty() {
+            let names = sources::names(searcher).map_err(|e| self.engine_error(e))?;
+            for value in &request.sources {
+                for name in sources::resolve(value, &names)? {
+                    if !source_names.iter().any(|n| n == name) {
+                        source_names.push(name.to_string());
+                    }
+                }
+            }
+        }
+        Ok(Filters {
+            from: request.from.map(format_date),
+            to: request.to.map(format_date),
+            sources: request.sources.clone(),
+            source_names,
+            unknown_source: request.unknown_source,
+            search_in: request.search_in,
+            any: request.any,
+        })
+    }
+
+    /// Adds the date and source filters to the text query.
+    fn with_filters(
+        &self,
+        text: Box<dyn Query>,
+        request: &SearchRequest,
+        source_names: &[String],
+    ) -> Result<Box<dyn Query>> {
+        let fields = self.fields();
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if request.from.is_some() || request.to.is_some() {
             let bound = |date: Option<Date>| match date {
-                Some(d) => Bound::Included(Term::from_field_date(fields.date, day_start(d))),
+                Some(d) => Bound::Included(Term::from_field_i64(fields.date, date_value(d))),
                 None => Bound::Unbounded,
             };
-            clauses.push((
+            filters.push((
                 Occur::Must,
                 Box::new(RangeQuery::new(bound(request.from), bound(request.to))),
             ));
         }
-        if !request.sources.is_empty() {
-            let any_source: Vec<(Occur, Box<dyn Query>)> = request
-                .sources
+        if !request.sources.is_empty() || request.unknown_source {
+            let mut any_source: Vec<(Occur, Box<dyn Query>)> = source_names
                 .iter()
-                .map(|s| {
-                    let term = Term::from_field_text(fields.source_key, &s.trim().to_lowercase());
+                .map(|name| {
+                    let term = Term::from_field_text(fields.source, name);
                     (
                         Occur::Should,
                         Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
                     )
                 })
                 .collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_source))));
+            if request.unknown_source {
+                let without: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(AllQuery)),
+                    (
+                        Occur::MustNot,
+                        Box::new(ExistsQuery::new("source".to_string(), false)),
+                    ),
+                ]));
+                any_source.push((Occur::Should, without));
+            }
+            let filter: Box<dyn Query> = if any_source.is_empty() {
+                Box::new(EmptyQuery)
+            } else {
+                Box::new(BooleanQuery::new(any_source))
+            };
+            filters.push((Occur::Must, filter));
         }
-        if clauses.len() == 1 {
-            return Ok(clauses.remove(0).1);
+        if filters.is_empty() {
+            return Ok(text);
         }
         // Filters must not change the ranking: only the text query scores.
-        let filters: Vec<(Occur, Box<dyn Query>)> = clauses.split_off(1);
         let filter = Box::new(ConstScoreQuery::new(
             Box::new(BooleanQuery::new(filters)),
             0.0,
         ));
-        clauses.push((Occur::Must, filter));
-        Ok(Box::new(BooleanQuery::new(clauses)))
+        Ok(Box::new(BooleanQuery::new(vec![
+            (Occur::Must, text),
+            (Occur::Must, filter),
+        ])))
+    }
+
+    /// Whether the index is empty, has never been committed to by an
+    /// indexing run (it records no archive), and an indexer holds its lock:
+    /// its first run is still going, and a search that finds nothing says
+    /// nothing of the archive yet. `newsidx search` then reports
+    /// [`crate::Error::IndexingInProgress`] rather than "0 articles".
+    ///
+    /// The lock is tried only then, and released at once; tantivy offers no
+    /// way to look at a lock without trying it. An indexer starting in that
+    /// same instant would find the index busy and say so.
+    pub fn first_run_in_progress(&self) -> Result<bool> {
+        if self.reader().searcher().num_docs() > 0 || self.record()?.archive.is_some() {
+            return Ok(false);
+        }
+        Ok(writer_lock_held(self.path()))
     }
 
     fn hits(
         &self,
         searcher: &Searcher,
         top: &[(Option<f32>, DocAddress)],
-        highlight: Option<&dyn Query>,
+        matchers: Option<(Matcher, Matcher)>,
         request: &SearchRequest,
     ) -> Result<Vec<Hit>> {
-        let generators = match (request.snippets, highlight) {
-            (true, Some(q)) => Some(
-                snippet::Generators::new(searcher, q, self.fields())
-                    .map_err(|e| self.engine_error(e))?,
-            ),
-            _ => None,
+        let generators = matchers.map(|(body, comments)| {
+            snippet::Generators::new(body, comments, request.comment_snippets)
+        });
+        let root = if top.is_empty() {
+            None
+        } else {
+            self.record()?.archive
         };
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -369,6 +482,7 @@ impl Archive {
                 (None, false) => Snippets::default(),
             };
             hits.push(Hit {
+                file: root.as_deref().map(|r| file_of(r, &article.path)),
                 id: article.id,
                 path: article.path,
                 date: article.date,
@@ -383,9 +497,24 @@ impl Archive {
     }
 }
 
-/// Midnight UTC of a day, as the index stores dates.
-pub(crate) fn day_start(date: Date) -> DateTime {
-    DateTime::from_timestamp_secs(date.midnight().assume_utc().unix_timestamp())
+/// The absolute path of an article file: the archive folder and the
+/// `/`-separated path relative to it.
+fn file_of(root: &Path, rel: &str) -> String {
+    rel.split('/')
+        .fold(root.to_path_buf(), |path, part| path.join(part))
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Whether another process (or handle) holds the index writer's lock.
+fn writer_lock_held(index: &Path) -> bool {
+    let Ok(directory) = MmapDirectory::open(index) else {
+        return false;
+    };
+    matches!(
+        directory.acquire_lock(&INDEX_WRITER_LOCK),
+        Err(LockError::LockBusy)
+    )
 }
 
 /// Which end of a period a partial date stands for.
@@ -403,7 +532,7 @@ pub fn parse_date_filter(text: &str, end: DateEnd) -> Result<Date, QueryError> {
     let bad = || {
         QueryError::value(
             text,
-            "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, between 1678 and 2261",
+            "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, from 0001 to 9999",
         )
     };
     let parts: Vec<&str> = text.trim().split('-').collect();
@@ -415,7 +544,7 @@ pub fn parse_date_filter(text: &str, end: DateEnd) -> Result<Date, QueryError> {
         }
     };
     let year = number(parts[0], 4)? as i32;
-    if !(1678..=2261).contains(&year) {
+    if !(1..=9999).contains(&year) {
         return Err(bad());
     }
     let month = match parts.get(1) {

@@ -1,35 +1,50 @@
 //! Snippets: the quoted text of a hit, with the matched terms marked.
 //!
-//! A snippet is plain text plus byte ranges of the matched terms; there is no
-//! HTML or terminal markup here (the binary adds bold on a terminal). The
+//! A snippet is plain text plus byte ranges of the matches; there is no HTML
+//! or terminal markup here (the binary adds bold and `…` on a terminal). The
 //! body gets its best fragment; each comment is looked at on its own, so a
 //! hit in a comment can say which comment it was ("comment 3 of 12").
-
-use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+//!
+//! Matches come from a [`Matcher`] of the query (its positive part): a term
+//! is marked where it occurs, a phrase where it occurs as a phrase, as one
+//! range from its first word to its last. The fragment is the window of at
+//! most [`FRAGMENT_CHARS`] bytes whose whole matches weigh most (rarer terms
+//! weigh more, phrases twice their words); it never cuts a match, is widened
+//! to whole words around it, and keeps the text's own punctuation. Whether
+//! text was cut before or after it is said ([`Snippet::cut_before`],
+//! [`Snippet::cut_after`]).
+//!
+//! An article's matching comments are ordered by how well they match: those
+//! that satisfy the whole query on their own first (all its required words,
+//! or its phrase), then those holding more of its terms, then by weight, then
+//! in article order; so the comments quoted are the reason the article
+//! matched.
 
 use serde::Serialize;
-use tantivy::query::Query;
-use tantivy::schema::Field;
-use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Searcher, Term};
 
-use crate::schema::Fields;
+use crate::query::{Found, Matcher, TextReader, merge};
 use crate::show::StoredArticle;
 
-/// Length of a fragment: at most this many bytes of a matched fragment (as
-/// tantivy measures them), characters of the lede.
+/// Length of a fragment, in bytes: at most this many, unless a single match
+/// is longer.
 pub const FRAGMENT_CHARS: usize = 160;
-/// Most matching comments quoted per hit.
+/// Most characters of punctuation kept after the last word of a fragment.
+const MAX_TRAILING_PUNCTUATION: usize = 4;
+/// Most matching comments quoted per hit by default.
 pub const MAX_COMMENT_SNIPPETS: usize = 3;
 
-/// A fragment of text with the byte ranges of its matched terms.
+/// A fragment of text with the byte ranges of its matches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Snippet {
-    /// The fragment.
+    /// The fragment, exactly as in the text.
     pub text: String,
-    /// Byte ranges `[start, end)` of the matched terms within `text`.
+    /// Byte ranges `[start, end)` of the matches within `text`: a term, or a
+    /// whole phrase.
     pub highlights: Vec<[usize; 2]>,
+    /// Whether the text goes on before the fragment.
+    pub cut_before: bool,
+    /// Whether the text goes on after the fragment.
+    pub cut_after: bool,
 }
 
 /// A matching comment.
@@ -39,7 +54,8 @@ pub struct CommentSnippet {
     pub number: usize,
     /// Number of comments of the article.
     pub of: usize,
-    /// The fragment of the comment.
+    /// The fragment of the comment (or the whole comment, see
+    /// [`Generators::matching_comments`]).
     pub snippet: Snippet,
 }
 
@@ -50,7 +66,7 @@ pub struct Snippets {
     pub body: Option<Snippet>,
     /// Number of comments that match.
     pub comments_matched: usize,
-    /// The first matching comments (at most [`MAX_COMMENT_SNIPPETS`]).
+    /// The best matching comments, best first (see the module docs).
     pub comments: Vec<CommentSnippet>,
 }
 
@@ -64,24 +80,24 @@ impl Snippets {
     }
 }
 
-/// Snippet generators for the body and the comments of one query.
+/// Snippet makers for the body and the comments of one query.
 pub struct Generators {
-    body: FieldSnippets,
-    comments: FieldSnippets,
+    body: Matcher,
+    comments: Matcher,
+    reader: TextReader,
+    max_comments: usize,
 }
 
 impl Generators {
-    /// Generators for `query` (its positive part: excluded words are not
-    /// marked).
-    pub fn new(
-        searcher: &Searcher,
-        query: &dyn Query,
-        fields: &Fields,
-    ) -> tantivy::Result<Generators> {
-        Ok(Generators {
-            body: FieldSnippets::new(searcher, query, fields.body)?,
-            comments: FieldSnippets::new(searcher, query, fields.comments)?,
-        })
+    /// Generators that mark what `body` and `comments` find, quoting at most
+    /// `max_comments` comments a hit.
+    pub fn new(body: Matcher, comments: Matcher, max_comments: usize) -> Generators {
+        Generators {
+            body,
+            comments,
+            reader: TextReader::default(),
+            max_comments,
+        }
     }
 
     /// The snippets of one article.
@@ -89,134 +105,173 @@ impl Generators {
         // Paragraphs joined by spaces (same byte length as the stored `\n`),
         // so a fragment that spans two paragraphs reads as one line.
         let body_text = article.body.join(" ");
-        let body = self.body.best(&body_text).or_else(|| lede(article));
-        let mut comments = Vec::new();
-        let mut matched = 0;
-        for (i, comment) in article.comments.iter().enumerate() {
-            if let Some(snippet) = self.comments.best(comment) {
-                matched += 1;
-                if comments.len() < MAX_COMMENT_SNIPPETS {
-                    comments.push(CommentSnippet {
-                        number: i + 1,
-                        of: article.comments.len(),
-                        snippet,
-                    });
-                }
-            }
-        }
+        let found = self.body.find(&body_text, &self.reader);
+        let body = fragment(&body_text, &found).or_else(|| lede(article));
+        let ranked = self.ranked_comments(article);
         Snippets {
             body,
-            comments_matched: matched,
-            comments,
-        }
-    }
-}
-
-/// The best fragment of a field's text for one query.
-///
-/// This is tantivy's `SnippetGenerator` algorithm: the text is cut at token
-/// boundaries into fragments of at most [`FRAGMENT_CHARS`] bytes, each scored
-/// by the sum of `1 / (1 + document frequency)` of the query terms it holds;
-/// the best fragment wins, the earliest on a tie. The one difference is that
-/// the analyzer is kept from call to call. `SnippetGenerator::snippet` clones
-/// its analyzer on every call, and a clone of the news analyzer starts with
-/// an empty stem cache, so every word of every comment of every hit (up to 40
-/// comments an article) was stemmed afresh: that was most of the time of a
-/// search with snippets.
-struct FieldSnippets {
-    /// The query's terms in this field, with their weights.
-    terms: BTreeMap<String, f32>,
-    /// The field's analyzer (lowercasing, so its tokens compare with the
-    /// terms as they are).
-    analyzer: RefCell<TextAnalyzer>,
-}
-
-impl FieldSnippets {
-    /// What `SnippetGenerator::create` gathers: the query's terms in `field`
-    /// that occur in the index, and the field's analyzer.
-    fn new(searcher: &Searcher, query: &dyn Query, field: Field) -> tantivy::Result<Self> {
-        let mut field_terms: BTreeSet<&Term> = BTreeSet::new();
-        query.query_terms(&mut |term, _| {
-            if term.field() == field {
-                field_terms.insert(term);
-            }
-        });
-        let mut terms = BTreeMap::new();
-        for term in field_terms {
-            let value = term.value();
-            let Some(text) = value.as_str() else {
-                continue;
-            };
-            let doc_freq = searcher.doc_freq(term)?;
-            if doc_freq > 0 {
-                terms.insert(text.to_string(), 1.0 / (1.0 + doc_freq as f32));
-            }
-        }
-        Ok(FieldSnippets {
-            terms,
-            analyzer: RefCell::new(searcher.index().tokenizer_for_field(field)?),
-        })
-    }
-
-    /// The best fragment of `text`, or `None` when no query term occurs in
-    /// it.
-    fn best(&self, text: &str) -> Option<Snippet> {
-        if self.terms.is_empty() {
-            return None;
-        }
-        let mut analyzer = self.analyzer.borrow_mut();
-        let mut stream = analyzer.token_stream(text);
-        let mut best = None;
-        let mut current = Fragment::at(0);
-        while let Some(token) = stream.next() {
-            if token.offset_to - current.start > FRAGMENT_CHARS {
-                std::mem::replace(&mut current, Fragment::at(token.offset_from)).offer(&mut best);
-            }
-            current.stop = token.offset_to;
-            if let Some(&score) = self.terms.get(&token.text) {
-                current.score += score;
-                current
-                    .highlights
-                    .push([token.offset_from, token.offset_to]);
-            }
-        }
-        current.offer(&mut best);
-        best.map(|f| Snippet {
-            text: text[f.start..f.stop].to_string(),
-            highlights: f
-                .highlights
-                .iter()
-                .map(|[from, to]| [from - f.start, to - f.start])
+            comments_matched: ranked.len(),
+            comments: ranked
+                .into_iter()
+                .take(self.max_comments)
+                .map(|(i, found)| CommentSnippet {
+                    number: i + 1,
+                    of: article.comments.len(),
+                    snippet: fragment(&article.comments[i], &found)
+                        .unwrap_or_else(|| whole(&article.comments[i], &found)),
+                })
                 .collect(),
-        })
-    }
-}
-
-/// A candidate fragment: byte range, score and matched terms.
-struct Fragment {
-    start: usize,
-    stop: usize,
-    score: f32,
-    highlights: Vec<[usize; 2]>,
-}
-
-impl Fragment {
-    fn at(start: usize) -> Fragment {
-        Fragment {
-            start,
-            stop: start,
-            score: 0.0,
-            highlights: Vec::new(),
         }
     }
 
-    /// Keeps this fragment if it matches and scores better than `best`
-    /// (fragments come in text order, so the earliest wins a tie).
-    fn offer(self, best: &mut Option<Fragment>) {
-        if self.score > 0.0 && best.as_ref().is_none_or(|b| self.score > b.score) {
-            *best = Some(self);
+    /// Every matching comment of the article, whole, with its matches
+    /// marked, in article order (`newsidx show --matching`).
+    pub fn matching_comments(&self, article: &StoredArticle) -> Vec<CommentSnippet> {
+        let mut ranked = self.ranked_comments(article);
+        ranked.sort_by_key(|(i, _)| *i);
+        ranked
+            .into_iter()
+            .map(|(i, found)| CommentSnippet {
+                number: i + 1,
+                of: article.comments.len(),
+                snippet: whole(&article.comments[i], &found),
+            })
+            .collect()
+    }
+
+    /// The matching comments (index, matches), best first.
+    fn ranked_comments(&self, article: &StoredArticle) -> Vec<(usize, Found)> {
+        let mut ranked: Vec<(usize, Found)> = article
+            .comments
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, self.comments.find(c, &self.reader)))
+            .filter(|(_, found)| !found.spans.is_empty())
+            .collect();
+        ranked.sort_by(|(ia, a), (ib, b)| {
+            b.satisfied
+                .cmp(&a.satisfied)
+                .then(b.distinct.cmp(&a.distinct))
+                .then(b.score.total_cmp(&a.score))
+                .then(ia.cmp(ib))
+        });
+        ranked
+    }
+}
+
+/// The whole text with every match marked.
+fn whole(text: &str, found: &Found) -> Snippet {
+    Snippet {
+        text: text.to_string(),
+        highlights: merge(&found.spans),
+        cut_before: false,
+        cut_after: false,
+    }
+}
+
+/// The best fragment of `text` for the matches `found`, or `None` when
+/// there are none.
+fn fragment(text: &str, found: &Found) -> Option<Snippet> {
+    let spans = &found.spans;
+    // The window that starts at a match and holds the heaviest whole
+    // matches; the earliest wins a tie.
+    let mut best: Option<(f32, usize, usize)> = None;
+    for (i, first) in spans.iter().enumerate() {
+        let limit = first.from + FRAGMENT_CHARS;
+        let (mut score, mut end) = (first.weight, first.to);
+        for s in &spans[i + 1..] {
+            if s.from >= limit {
+                break;
+            }
+            if s.to <= limit {
+                score += s.weight;
+                end = end.max(s.to);
+            }
+        }
+        if best.is_none_or(|(b, _, _)| score > b) {
+            best = Some((score, first.from, end));
         }
     }
+    let (_, start, end) = best?;
+    let (start, end) = widen(text, start, end, spans);
+    let (start, end) = trim(text, start, end);
+    let highlights = merge(
+        &spans
+            .iter()
+            .filter(|s| s.from >= start && s.to <= end)
+            .copied()
+            .collect::<Vec<_>>(),
+    )
+    .into_iter()
+    .map(|[a, b]| [a - start, b - start])
+    .collect();
+    Some(Snippet {
+        text: text[start..end].to_string(),
+        highlights,
+        cut_before: !text[..start].trim().is_empty(),
+        cut_after: !text[end..].trim().is_empty(),
+    })
+}
+
+/// Widens `start..end` to about [`FRAGMENT_CHARS`] bytes of whole words: a
+/// little context before, the rest after; never into a match that would be
+/// cut.
+fn widen(text: &str, start: usize, end: usize, spans: &[crate::query::Span]) -> (usize, usize) {
+    let budget = FRAGMENT_CHARS.saturating_sub(end - start);
+    let before = budget / 3;
+    let mut from = if start <= before {
+        0
+    } else {
+        let candidate = floor_boundary(text, start - before);
+        text[candidate..start]
+            .find(char::is_whitespace)
+            .map_or(start, |i| candidate + i)
+    };
+    let after = budget - (start - from);
+    let mut to = if end + after >= text.len() {
+        text.len()
+    } else {
+        let candidate = floor_boundary(text, end + after);
+        let cut = text[end..candidate]
+            .rfind(char::is_whitespace)
+            .map_or(end, |i| end + i);
+        // Keep the punctuation that ends the last word ("on you.").
+        cut + text[cut..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !c.is_alphanumeric())
+            .take(MAX_TRAILING_PUNCTUATION)
+            .map(char::len_utf8)
+            .sum::<usize>()
+    };
+    for s in spans {
+        if s.from < from && from < s.to {
+            from = s.to;
+        }
+        if s.from < to && to < s.to {
+            to = s.from;
+        }
+    }
+    (from.min(start), to.max(end))
+}
+
+/// `start..end` without white space at either end.
+fn trim(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let piece = &text[start..end];
+    let lead = piece.len() - piece.trim_start().len();
+    let tail = piece.len() - piece.trim_end().len();
+    if lead == piece.len() {
+        return (start, start);
+    }
+    (start + lead, end - tail)
+}
+
+/// The largest character boundary at or before `i`.
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// The body's first characters, cut at a word boundary.
@@ -233,136 +288,14 @@ fn lede(article: &StoredArticle) -> Option<Snippet> {
             head[..at].trim_end().to_string()
         }
     };
+    let cut_after = text.len() < first.trim_end().len() || article.body.len() > 1;
     Some(Snippet {
         text,
         highlights: Vec::new(),
+        cut_before: false,
+        cut_after,
     })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-    use tantivy::snippet::SnippetGenerator;
-
-    /// Words, some of which stem to the query terms below.
-    const WORDS: [&str; 16] = [
-        "Banks",
-        "banking",
-        "bank",
-        "the",
-        "storm",
-        "Storms",
-        "insurance",
-        "café",
-        "U.S.",
-        "a",
-        "flood-insurance",
-        "rates",
-        "of",
-        "and",
-        "é",
-        "x",
-    ];
-
-    fn field_snippets(terms: &BTreeMap<String, f32>) -> FieldSnippets {
-        FieldSnippets {
-            terms: terms.clone(),
-            analyzer: RefCell::new(crate::analysis::news_en()),
-        }
-    }
-
-    /// What tantivy's generator makes of the same text, as our snippet.
-    fn tantivy_snippet(terms: &BTreeMap<String, f32>, text: &str) -> Option<Snippet> {
-        let field = tantivy::schema::Field::from_field_id(0);
-        let generator = SnippetGenerator::new(
-            terms.clone(),
-            crate::analysis::news_en(),
-            field,
-            FRAGMENT_CHARS,
-        );
-        let snippet = generator.snippet(text);
-        (!snippet.highlighted().is_empty()).then(|| Snippet {
-            text: snippet.fragment().to_string(),
-            highlights: snippet
-                .highlighted()
-                .iter()
-                .map(|r| [r.start, r.end])
-                .collect(),
-        })
-    }
-
-    fn terms(weights: &[(&str, f32)]) -> BTreeMap<String, f32> {
-        weights.iter().map(|(t, w)| (t.to_string(), *w)).collect()
-    }
-
-    #[test]
-    fn the_best_fragment_is_tantivys() {
-        let terms = terms(&[("bank", 0.5), ("storm", 0.25), ("insur", 0.1)]);
-        let snippets = field_snippets(&terms);
-        let long = "the storm hit the coast ".repeat(12) + "Banks and banking; bank insurance";
-        let tie = format!("bank {}bank", "x ".repeat(100));
-        for text in [
-            "",
-            "nothing here",
-            "Banks fell.",
-            "a storm, then another Storm",
-            long.as_str(),
-            tie.as_str(),
-        ] {
-            assert_eq!(
-                snippets.best(text),
-                tantivy_snippet(&terms, text),
-                "{text:?}"
-            );
-        }
-        // Of two fragments that score the same, the first wins.
-        assert!(
-            snippets
-                .best(&tie)
-                .is_some_and(|s| s.highlights == [[0, 4]])
-        );
-        assert_eq!(
-            snippets.best("Banks fell."),
-            Some(Snippet {
-                text: "Banks fell".into(),
-                highlights: vec![[0, 5]]
-            })
-        );
-    }
-
-    #[test]
-    fn no_terms_no_snippet() {
-        assert_eq!(field_snippets(&BTreeMap::new()).best("bank storm"), None);
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig {
-            failure_persistence: None,
-            ..ProptestConfig::default()
-        })]
-
-        // The analyzer is kept from text to text; the results must not
-        // depend on what it saw before.
-        #[test]
-        fn any_text_gets_tantivys_snippet(
-            texts in prop::collection::vec(
-                prop::collection::vec((0..WORDS.len(), prop::sample::select(vec![" ", ", ", ". ", "\n", "  "])), 0..120),
-                1..4,
-            ),
-            weights in prop::collection::vec(0.01f32..1.0, 4),
-        ) {
-            let terms = terms(&[
-                ("bank", weights[0]),
-                ("storm", weights[1]),
-                ("insur", weights[2]),
-                ("cafe", weights[3]),
-            ]);
-            let snippets = field_snippets(&terms);
-            for words in texts {
-                let text: String = words.iter().map(|&(w, sep)| format!("{}{sep}", WORDS[w])).collect();
-                prop_assert_eq!(snippets.best(&text), tantivy_snippet(&terms, &text));
-            }
-        }
-    }
-}
+mod tests;

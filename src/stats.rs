@@ -11,11 +11,12 @@ use std::fs;
 use std::path::PathBuf;
 
 use serde::Serialize;
-use tantivy::{DateTime, SegmentReader, TantivyError};
+use tantivy::{SegmentReader, TantivyError};
 
 use crate::archive::Archive;
 use crate::article::format_date;
 use crate::error::{Error, Result};
+use crate::schema::date_of_value;
 
 /// What an index holds, as shown by `newsidx stats`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -76,8 +77,8 @@ struct Tally {
     sources: HashMap<String, u64>,
     unknown_source: u64,
     years: BTreeMap<i32, u64>,
-    first: Option<DateTime>,
-    last: Option<DateTime>,
+    first: Option<i64>,
+    last: Option<i64>,
     undated: u64,
     comments: u64,
     with_comments: u64,
@@ -143,7 +144,7 @@ fn tally_segment(segment: &SegmentReader, tally: &mut Tally) -> tantivy::Result<
     let fast = segment.fast_fields();
     // A column is absent from a segment in which no document has a value.
     let sources = fast.str("source")?;
-    let dates = fast.column_opt::<DateTime>("date")?;
+    let dates = fast.column_opt::<i64>("date")?;
     let comment_counts = fast.column_opt::<u64>("comment_count")?;
     let mut per_ord = vec![0u64; sources.as_ref().map_or(0, |s| s.num_terms())];
     for doc in segment.doc_ids_alive() {
@@ -153,7 +154,8 @@ fn tally_segment(segment: &SegmentReader, tally: &mut Tally) -> tantivy::Result<
         }
         match dates.as_ref().and_then(|d| d.first(doc)) {
             Some(date) => {
-                *tally.years.entry(date.into_utc().year()).or_default() += 1;
+                let year = i32::try_from(date / 10_000).unwrap_or(0);
+                *tally.years.entry(year).or_default() += 1;
                 tally.first = Some(tally.first.map_or(date, |f| f.min(date)));
                 tally.last = Some(tally.last.map_or(date, |l| l.max(date)));
             }
@@ -198,8 +200,8 @@ fn sorted_sources(sources: HashMap<String, u64>) -> Vec<SourceCount> {
 }
 
 /// A stored date as `YYYY-MM-DD`.
-fn day(date: DateTime) -> String {
-    format_date(date.into_utc().date())
+fn day(date: i64) -> String {
+    date_of_value(date).map_or_else(|| date.to_string(), format_date)
 }
 
 #[cfg(test)]

@@ -3,33 +3,108 @@
 //!
 //! tantivy's date histogram has only fixed intervals, and months are not
 //! fixed, so [`Tally`] is a collector of its own: in the same pass as the
-//! top hits it reads each matching document's source ordinal and date from
-//! the fast fields, and buckets them by source, year and month.
+//! top hits it reads each matching document's source ordinal and date
+//! (`YYYYMMDD`, see [`crate::schema::date_value`]) from the fast fields, and
+//! counts them by source and by day. Years, months, ISO weeks and days are
+//! summed from the days at the end.
+//!
+//! A timeline covers every period from the first to the last matching one,
+//! empty periods included; `--from` and `--to` widen it to their own
+//! periods, so that the charts of two queries over the same range line up.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
-use time::OffsetDateTime;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use time::{Date, Duration, Month};
 
+use crate::article::format_date;
+use crate::query::QueryError;
+use crate::schema::date_of_value;
 use crate::search::SearchRequest;
+
+/// Most buckets a timeline may have (a day timeline over 270 years).
+pub const MAX_BUCKETS: usize = 100_000;
 
 /// A timeline's bucket size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
-    /// Calendar years.
+    /// Calendar years (`2019`).
     Year,
-    /// Calendar months.
+    /// Calendar months (`2019-03`).
     Month,
+    /// ISO 8601 weeks, Monday to Sunday (`2019-W09`).
+    Week,
+    /// Days (`2019-03-04`).
+    Day,
+}
+
+impl Period {
+    /// The first day of the period that holds `date`.
+    pub fn start(self, date: Date) -> Date {
+        match self {
+            Period::Year => date
+                .replace_month(Month::January)
+                .and_then(|d| d.replace_day(1)),
+            Period::Month => date.replace_day(1),
+            Period::Week => {
+                let back = date.weekday().number_days_from_monday();
+                Ok(date
+                    .checked_sub(Duration::days(i64::from(back)))
+                    .unwrap_or(date))
+            }
+            Period::Day => Ok(date),
+        }
+        .unwrap_or(date)
+    }
+
+    /// The first day of the next period, if the calendar has one.
+    fn next(self, start: Date) -> Option<Date> {
+        match self {
+            Period::Year => Date::from_calendar_date(start.year() + 1, Month::January, 1).ok(),
+            Period::Month => {
+                let (year, month) = match start.month() {
+                    Month::December => (start.year() + 1, Month::January),
+                    m => (start.year(), m.next()),
+                };
+                Date::from_calendar_date(year, month, 1).ok()
+            }
+            Period::Week => start.checked_add(Duration::days(7)),
+            Period::Day => start.next_day(),
+        }
+    }
+
+    /// The label of the period that starts on `start`.
+    pub fn label(self, start: Date) -> String {
+        match self {
+            Period::Year => format!("{:04}", start.year()),
+            Period::Month => format!("{:04}-{:02}", start.year(), u8::from(start.month())),
+            Period::Week => {
+                let (year, week, _) = start.to_iso_week_date();
+                format!("{year:04}-W{week:02}")
+            }
+            Period::Day => format_date(start),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Period::Year => "year",
+            Period::Month => "month",
+            Period::Week => "week",
+            Period::Day => "day",
+        }
+    }
 }
 
 /// A value with its count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Count {
-    /// The source name, or the period (`2019`, `2019-03`).
+    /// The source name, or the period (`2019`, `2019-03`, `2019-W09`,
+    /// `2019-03-04`).
     pub value: String,
     /// Matching articles.
     pub count: u64,
@@ -83,7 +158,8 @@ impl Tally {
 pub struct Counts {
     sources: BTreeMap<String, u64>,
     unknown_source: u64,
-    months: BTreeMap<(i32, u8), u64>,
+    /// Matching articles per day, keyed by the stored `YYYYMMDD` number.
+    days: BTreeMap<i64, u64>,
     undated: u64,
 }
 
@@ -102,8 +178,10 @@ impl Collector for Tally {
         } else {
             None
         };
+        // A segment in which no document has a date has no column: every
+        // document of it is undated.
         let dates = if self.dates {
-            Some(fast.date("date")?)
+            Some(fast.column_opt::<i64>("date")?)
         } else {
             None
         };
@@ -126,8 +204,8 @@ impl Collector for Tally {
             for (source, n) in fruit.sources {
                 *all.sources.entry(source).or_default() += n;
             }
-            for (month, n) in fruit.months {
-                *all.months.entry(month).or_default() += n;
+            for (day, n) in fruit.days {
+                *all.days.entry(day).or_default() += n;
             }
             all.unknown_source += fruit.unknown_source;
             all.undated += fruit.undated;
@@ -140,7 +218,7 @@ impl Collector for Tally {
 pub struct SegmentTally {
     source_column: Option<StrColumn>,
     source_counts: Vec<u64>,
-    date_column: Option<Column<DateTime>>,
+    date_column: Option<Option<Column<i64>>>,
     counts: Counts,
 }
 
@@ -155,8 +233,8 @@ impl SegmentCollector for SegmentTally {
             }
         }
         if let Some(column) = &self.date_column {
-            match column.first(doc).and_then(year_month) {
-                Some(month) => *self.counts.months.entry(month).or_default() += 1,
+            match column.as_ref().and_then(|c| c.first(doc)) {
+                Some(day) => *self.counts.days.entry(day).or_default() += 1,
                 None => self.counts.undated += 1,
             }
         }
@@ -176,17 +254,20 @@ impl SegmentCollector for SegmentTally {
     }
 }
 
-fn year_month(date: DateTime) -> Option<(i32, u8)> {
-    let date = OffsetDateTime::from_unix_timestamp(date.into_timestamp_secs()).ok()?;
-    Some((date.year(), u8::from(date.month())))
-}
-
 impl Counts {
-    /// Turns the counts into what the request asked for.
-    pub fn finish(self, request: &SearchRequest) -> (Option<Facets>, Option<Timeline>) {
+    /// Turns the counts into what the request asked for. A timeline of more
+    /// than [`MAX_BUCKETS`] periods is refused (a usage error that says how
+    /// to narrow it).
+    pub fn finish(
+        self,
+        request: &SearchRequest,
+    ) -> Result<(Option<Facets>, Option<Timeline>), QueryError> {
         let facets = (request.facet_sources || request.facet_years).then(|| self.facets(request));
-        let timeline = request.timeline.map(|period| self.timeline(period));
-        (facets, timeline)
+        let timeline = match request.timeline {
+            Some(period) => Some(self.timeline(period, request.from, request.to)?),
+            None => None,
+        };
+        Ok((facets, timeline))
     }
 
     fn facets(&self, request: &SearchRequest) -> Facets {
@@ -205,12 +286,11 @@ impl Counts {
             facets.unknown_source = Some(self.unknown_source);
         }
         if request.facet_years {
-            let years = self.by_year();
             facets.year = Some(
-                years
+                self.by_period(Period::Year)
                     .into_iter()
-                    .map(|(year, count)| Count {
-                        value: year.to_string(),
+                    .map(|(start, count)| Count {
+                        value: Period::Year.label(start),
                         count,
                     })
                     .collect(),
@@ -220,77 +300,199 @@ impl Counts {
         facets
     }
 
-    fn by_year(&self) -> BTreeMap<i32, u64> {
-        let mut years = BTreeMap::new();
-        for (&(year, _), &n) in &self.months {
-            *years.entry(year).or_default() += n;
+    /// The counts summed per period, keyed by the period's first day.
+    fn by_period(&self, period: Period) -> BTreeMap<Date, u64> {
+        let mut out = BTreeMap::new();
+        for (&value, &n) in &self.days {
+            if let Some(day) = date_of_value(value) {
+                *out.entry(period.start(day)).or_default() += n;
+            }
         }
-        years
+        out
     }
 
-    fn timeline(&self, period: Period) -> Timeline {
-        let buckets = match period {
-            Period::Year => {
-                let years = self.by_year();
-                match (years.keys().next(), years.keys().next_back()) {
-                    (Some(&first), Some(&last)) => (first..=last)
-                        .map(|y| Count {
-                            value: y.to_string(),
-                            count: years.get(&y).copied().unwrap_or(0),
-                        })
-                        .collect(),
-                    _ => Vec::new(),
+    fn timeline(
+        &self,
+        period: Period,
+        from: Option<Date>,
+        to: Option<Date>,
+    ) -> Result<Timeline, QueryError> {
+        let counts = self.by_period(period);
+        let first = from
+            .map(|d| period.start(d))
+            .or_else(|| counts.keys().next().copied());
+        let last = to
+            .map(|d| period.start(d))
+            .or_else(|| counts.keys().next_back().copied());
+        let mut buckets = Vec::new();
+        // Without a dated match, a timeline has a range only when both ends
+        // are given.
+        let anchored = !counts.is_empty() || (from.is_some() && to.is_some());
+        if let (Some(first), Some(last), true) = (first, last, anchored) {
+            let mut start = Some(first);
+            while let Some(s) = start.filter(|s| *s <= last) {
+                if buckets.len() == MAX_BUCKETS {
+                    return Err(QueryError::value(
+                        &format!("--timeline {}", period.name()),
+                        format!(
+                            "the timeline from {} to {} would have more than {MAX_BUCKETS} periods: \
+                             choose a longer period, or narrow it with --from and --to",
+                            period.label(first),
+                            period.label(last)
+                        ),
+                    ));
                 }
+                buckets.push(Count {
+                    value: period.label(s),
+                    count: counts.get(&s).copied().unwrap_or(0),
+                });
+                start = period.next(s);
             }
-            Period::Month => match (self.months.keys().next(), self.months.keys().next_back()) {
-                (Some(&first), Some(&last)) => months_between(first, last)
-                    .map(|m| Count {
-                        value: format!("{:04}-{:02}", m.0, m.1),
-                        count: self.months.get(&m).copied().unwrap_or(0),
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            },
-        };
-        Timeline {
+        }
+        Ok(Timeline {
             period,
             buckets,
             undated: self.undated,
-        }
+        })
     }
-}
-
-/// Every month from `first` to `last`, inclusive.
-fn months_between(first: (i32, u8), last: (i32, u8)) -> impl Iterator<Item = (i32, u8)> {
-    let index = |(y, m): (i32, u8)| y as i64 * 12 + (m as i64 - 1);
-    (index(first)..=index(last)).map(|i| (i.div_euclid(12) as i32, (i.rem_euclid(12) + 1) as u8))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::date_value;
+    use time::macros::date;
+
+    fn counts(days: &[(Date, u64)]) -> Counts {
+        let mut counts = Counts::default();
+        for &(day, n) in days {
+            counts.days.insert(date_value(day), n);
+        }
+        counts
+    }
+
+    fn buckets(timeline: Timeline) -> Vec<(String, u64)> {
+        timeline
+            .buckets
+            .into_iter()
+            .map(|c| (c.value, c.count))
+            .collect()
+    }
 
     #[test]
-    fn months_between_crosses_years() {
-        let months: Vec<_> = months_between((2019, 11), (2020, 2)).collect();
-        assert_eq!(months, vec![(2019, 11), (2019, 12), (2020, 1), (2020, 2)]);
+    fn months_cross_years() {
+        let c = counts(&[(date!(2019 - 11 - 30), 1), (date!(2020 - 02 - 01), 2)]);
+        let got = buckets(c.timeline(Period::Month, None, None).unwrap());
+        let want = [
+            ("2019-11", 1),
+            ("2019-12", 0),
+            ("2020-01", 0),
+            ("2020-02", 2),
+        ];
+        assert_eq!(got, want.map(|(v, n)| (v.to_string(), n)));
     }
 
     #[test]
     fn year_timeline_fills_gaps() {
-        let mut counts = Counts::default();
-        counts.months.insert((2001, 5), 2);
-        counts.months.insert((2003, 1), 1);
-        counts.months.insert((2003, 7), 4);
-        let timeline = counts.timeline(Period::Year);
-        let got: Vec<(String, u64)> = timeline
-            .buckets
-            .into_iter()
-            .map(|c| (c.value, c.count))
-            .collect();
+        let c = counts(&[
+            (date!(2001 - 05 - 01), 2),
+            (date!(2003 - 01 - 01), 1),
+            (date!(2003 - 07 - 09), 4),
+        ]);
+        let got = buckets(c.timeline(Period::Year, None, None).unwrap());
         assert_eq!(
             got,
             vec![("2001".into(), 2), ("2002".into(), 0), ("2003".into(), 5)]
+        );
+    }
+
+    #[test]
+    fn weeks_are_iso_weeks_from_monday() {
+        // 2019-12-30 is the Monday of ISO week 2020-W01.
+        let c = counts(&[(date!(2019 - 12 - 29), 1), (date!(2020 - 01 - 05), 2)]);
+        let got = buckets(c.timeline(Period::Week, None, None).unwrap());
+        assert_eq!(got, vec![("2019-W52".into(), 1), ("2020-W01".into(), 2)]);
+        assert_eq!(
+            Period::Week.start(date!(2020 - 01 - 05)),
+            date!(2019 - 12 - 30)
+        );
+        let monday = Period::Week.start(date!(0001 - 01 - 07));
+        assert_eq!(monday.weekday(), time::Weekday::Monday);
+    }
+
+    #[test]
+    fn days_and_old_dates() {
+        let c = counts(&[(date!(1665 - 11 - 16), 1), (date!(1665 - 11 - 18), 1)]);
+        let got = buckets(c.timeline(Period::Day, None, None).unwrap());
+        let want = [("1665-11-16", 1), ("1665-11-17", 0), ("1665-11-18", 1)];
+        assert_eq!(got, want.map(|(v, n)| (v.to_string(), n)));
+    }
+
+    #[test]
+    fn from_and_to_set_the_range() {
+        let c = counts(&[(date!(2003 - 07 - 09), 4)]);
+        let got = buckets(
+            c.timeline(
+                Period::Year,
+                Some(date!(2001 - 06 - 01)),
+                Some(date!(2005 - 01 - 01)),
+            )
+            .unwrap(),
+        );
+        let want = [
+            ("2001", 0),
+            ("2002", 0),
+            ("2003", 4),
+            ("2004", 0),
+            ("2005", 0),
+        ];
+        assert_eq!(got, want.map(|(v, n)| (v.to_string(), n)));
+        // One end given: the other is the last (or first) match.
+        let got = buckets(
+            c.timeline(Period::Year, Some(date!(2002 - 01 - 01)), None)
+                .unwrap(),
+        );
+        assert_eq!(got, vec![("2002".into(), 0), ("2003".into(), 4)]);
+        // Nothing dated matched: the range alone.
+        let none = Counts::default();
+        let got = buckets(
+            none.timeline(
+                Period::Month,
+                Some(date!(2001 - 01 - 01)),
+                Some(date!(2001 - 03 - 31)),
+            )
+            .unwrap(),
+        );
+        assert_eq!(got.len(), 3);
+        assert!(
+            none.timeline(Period::Month, Some(date!(2001 - 01 - 01)), None)
+                .unwrap()
+                .buckets
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_last_day_of_the_calendar_ends_the_timeline() {
+        let c = counts(&[(date!(9999 - 12 - 30), 1), (date!(9999 - 12 - 31), 1)]);
+        for period in [Period::Year, Period::Month, Period::Week, Period::Day] {
+            let t = c.timeline(period, None, None).unwrap();
+            assert_eq!(
+                t.buckets.iter().map(|b| b.count).sum::<u64>(),
+                2,
+                "{period:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn huge_timelines_are_refused() {
+        let c = counts(&[(date!(0001 - 01 - 01), 1), (date!(9999 - 12 - 31), 1)]);
+        let err = c.timeline(Period::Day, None, None).unwrap_err();
+        assert!(err.to_string().contains("--from"), "{err}");
+        assert_eq!(
+            c.timeline(Period::Year, None, None).unwrap().buckets.len(),
+            9999
         );
     }
 }

@@ -102,7 +102,16 @@ fn parse_gives_an_article_or_a_reason_for_every_sample_file() {
             .map(String::as_str)
             .collect();
         let mut expected = [
-            "path", "id", "date", "source", "headline", "body", "notice", "comments", "repaired",
+            "path",
+            "id",
+            "date",
+            "date_problem",
+            "source",
+            "headline",
+            "body",
+            "notice",
+            "comments",
+            "repaired",
         ];
         expected.sort_unstable();
         let mut keys = keys;
@@ -111,6 +120,23 @@ fn parse_gives_an_article_or_a_reason_for_every_sample_file() {
         let stem = file.file_stem().unwrap().to_str().unwrap();
         assert_eq!(line["id"], stem);
         undated += usize::from(line["date"].is_null());
+        // A date line whose date does not exist says why it was not taken.
+        let bytes = std::fs::read(file).expect("read");
+        let first_line = String::from_utf8_lossy(&bytes);
+        let header = first_line
+            .trim_start()
+            .strip_prefix("date ")
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()));
+        assert_eq!(
+            line["date_problem"].is_string(),
+            line["date"].is_null() && header,
+            "{}: {}",
+            file.display(),
+            line["date_problem"]
+        );
+        if let Some(problem) = line["date_problem"].as_str() {
+            assert!(problem.contains("is not a date"), "{problem}");
+        }
         repaired += usize::from(line["repaired"] == true);
         comments += line["comments"].as_array().unwrap().len();
     }
@@ -270,4 +296,208 @@ fn a_missing_index_exits_3_and_says_how_to_create_one() {
         assert!(message.contains("newsidx index"), "{message}");
         assert_eq!(message.lines().count(), 1, "reported once: {message}");
     }
+}
+
+// ---------------------------------------------------------------------------
+// Issue 15.
+
+/// A sample-corpus index shared by the tests below (each test its own).
+fn sample_index() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("idx");
+    index_sample(&index);
+    (dir, index)
+}
+
+#[test]
+fn show_takes_a_file_name_or_a_unique_id_prefix() {
+    let (_dir, index) = sample_index();
+    let index = index.to_str().unwrap();
+    let show = |id: &str| newsidx(&["show", id, "--index", index, "--json"]);
+    let ids = |out: &Output| -> Vec<String> {
+        let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+        shown
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for name in [
+        "003_9c2e920cb43519b3",
+        "003_9c2e920cb43519b3.txt",
+        "003_9c2e",
+        "003_9c2e920cb43519b",
+    ] {
+        let out = show(name);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out.stderr));
+        assert_eq!(ids(&out), ["003_9c2e920cb43519b3"], "{name}");
+    }
+    // A prefix of several ids: a usage error that lists them.
+    let out = show("003_");
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("003_9c2e920cb43519b3") && err.contains("type more"),
+        "{err}"
+    );
+    assert_eq!(show("zz9").status.code(), Some(1));
+}
+
+#[test]
+fn show_matching_gives_the_comments_search_counts() {
+    let (_dir, index) = sample_index();
+    let index = index.to_str().unwrap();
+    let search = newsidx(&["search", "--index", index, "--json", "\"flood insurance\""]);
+    let results: Value = serde_json::from_slice(&search.stdout).unwrap();
+    let hit = &results["hits"][0];
+    let out = newsidx(&[
+        "show",
+        hit["id"].as_str().unwrap(),
+        "--index",
+        index,
+        "--matching",
+        "\"flood insurance\"",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let comments = shown[0]["comments"].as_array().unwrap();
+    assert_eq!(
+        comments.len() as u64,
+        hit["snippets"]["comments_matched"].as_u64().unwrap()
+    );
+    let numbers: Vec<u64> = comments
+        .iter()
+        .map(|c| c["number"].as_u64().unwrap())
+        .collect();
+    let mut sorted = numbers.clone();
+    sorted.sort_unstable();
+    assert_eq!(numbers, sorted, "in article order");
+    for c in comments {
+        let text = c["snippet"]["text"].as_str().unwrap();
+        for pair in c["snippet"]["highlights"].as_array().unwrap() {
+            let (s, e) = (
+                pair[0].as_u64().unwrap() as usize,
+                pair[1].as_u64().unwrap() as usize,
+            );
+            assert_eq!(text[s..e].to_lowercase(), "flood insurance");
+        }
+    }
+    // No comment matches: exit 1.
+    let out = newsidx(&[
+        "show",
+        hit["id"].as_str().unwrap(),
+        "--index",
+        index,
+        "--matching",
+        "quokka",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn index_without_a_folder_refreshes_the_archive_the_index_remembers() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    std::fs::create_dir(&archive).unwrap();
+    std::fs::write(archive.join("a.txt"), " date 2020-01-01 The first story.").unwrap();
+    let index = dir.path().join("idx");
+    let index = index.to_str().unwrap();
+    let out = newsidx(&[
+        "index",
+        archive.to_str().unwrap(),
+        "--index",
+        index,
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    std::fs::write(archive.join("b.txt"), " date 2020-01-02 The second story.").unwrap();
+    let out = newsidx(&["index", "--index", index, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (report["added"].as_u64(), report["unchanged"].as_u64()),
+        (Some(1), Some(1))
+    );
+    // Without an index to remember one: a usage error that says what to do.
+    let fresh = dir.path().join("fresh");
+    let out = newsidx(&["index", "--index", fresh.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("name the archive folder"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!fresh.exists());
+}
+
+#[test]
+fn eval_says_when_the_judged_articles_are_not_in_the_index() {
+    let (dir, index) = sample_index();
+    let index = index.to_str().unwrap();
+    let file = |name: &str, content: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let queries = file("q.tsv", "1\tstorm surge\n2\tcomet\n");
+    let eval = |qrels: &str| {
+        newsidx(&[
+            "eval",
+            "--index",
+            index,
+            "--queries",
+            &queries,
+            "--qrels",
+            qrels,
+        ])
+    };
+    // The wrong index: every figure 0, a warning, exit 1; no "-0.0000".
+    let wrong = file("wrong.txt", "1 0 999_nosuch 1\n2 0 999_other 1\n");
+    let out = eval(&wrong);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("none of the 2 judged articles is in the index"),
+        "{err}"
+    );
+    assert!(
+        !text(&out.stdout).contains("-0.0000"),
+        "{}",
+        text(&out.stdout)
+    );
+    // Some missing: how many.
+    let some = file("some.txt", "1 0 003_9c2e920cb43519b3 1\n2 0 999_other 1\n");
+    let out = eval(&some);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).contains("1 of the 2 judged articles are not in the index"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A missing or malformed file is a usage error.
+    let missing = dir.path().join("nope.txt");
+    let out = eval(missing.to_str().unwrap());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("cannot read"));
+    let malformed = file("bad.txt", "1 0 x\n");
+    let out = eval(&malformed);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("not a TREC qrels file"),
+        "{}",
+        text(&out.stderr)
+    );
+    let bad_queries = file("badq.tsv", "no tab here\n");
+    let out = newsidx(&[
+        "eval",
+        "--index",
+        index,
+        "--queries",
+        &bad_queries,
+        "--qrels",
+        &some,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
 }

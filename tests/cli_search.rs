@@ -214,14 +214,14 @@ fn no_hits_exit_1() {
         &["wombat"],
         &["--json", "quokka"],
         &["storm", "--from", "1995", "--to", "1995"],
-        &["storm", "--source", "Harbor Valley"],
+        &["comet", "--source", "Harbor Valley"],
     ] {
         let out = search(args);
         assert_eq!(code(&out), 1, "{args:?}: {}", stderr(&out));
         assert!(stderr(&out).is_empty(), "{args:?}: {}", stderr(&out));
     }
     let out = search(&["quokka"]);
-    assert!(stdout(&out).starts_with("0 articles match \"quokka\""));
+    assert!(stdout(&out).starts_with("0 articles match quokka ("));
 }
 
 #[test]
@@ -231,7 +231,7 @@ fn hits_exit_0() {
     let text = stdout(&out);
     let first = text.lines().next().unwrap_or_default();
     assert!(
-        first.contains(" articles match \"storm\", showing 1-10 "),
+        first.contains(" articles match storm, showing 1-10 "),
         "{first}"
     );
 }
@@ -394,4 +394,314 @@ fn article_control_characters_are_escaped_on_terminal_output() {
     assert!(without_bold.contains("^[[31m"), "{without_bold}");
     assert!(without_bold.contains("^[[0m"), "{without_bold}");
     assert!(without_bold.contains("^G"), "{without_bold}");
+}
+
+// ---------------------------------------------------------------------------
+// Issue 15: what a user meets first.
+
+const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
+
+/// `newsidx search --index <fixture> ARGS...` run in `dir`.
+fn search_in(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["search", "--index", path_str(index())];
+    all.extend_from_slice(args);
+    command(&all)
+        .current_dir(dir)
+        .output()
+        .expect("run newsidx")
+}
+
+#[test]
+fn the_header_echoes_the_query_once_and_the_filters() {
+    // The query used to be echoed escaped ("\"flood insurance\""), and
+    // "1 articles match".
+    let first = |args: &[&str]| {
+        stdout(&search(args))
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    let line = first(&["\"flood insurance\""]);
+    assert!(line.contains(" match '\"flood insurance\"'"), "{line}");
+    assert!(!line.contains('\\'), "{line}");
+    assert!(first(&["comet"]).starts_with("1 article matches comet, showing 1-1 "));
+    // The filters in force, on the line below.
+    let out = search(&[
+        "storm", "--from", "2011", "--to", "2012-06", "--source", "herald", "--in", "comments",
+        "--any",
+    ]);
+    let text = stdout(&out);
+    let second = text.lines().nth(1).unwrap_or("");
+    assert_eq!(
+        second,
+        "  from 2011-01-01, to 2012-06-30, source \"Coastline Herald Media Group\", in comments, any word"
+    );
+    let (_, json) = json(&[
+        "storm",
+        "--from",
+        "2011",
+        "--to",
+        "2012-06",
+        "--source",
+        "herald",
+        "--unknown-source",
+    ]);
+    assert_eq!(
+        json["filters"],
+        serde_json::json!({
+            "from": "2011-01-01", "to": "2012-06-30", "sources": ["herald"],
+            "source_names": ["Coastline Herald Media Group"], "unknown_source": true,
+            "in": "all", "any": false
+        })
+    );
+    // `-n 0` counts, and says nothing of an offset.
+    let text = stdout(&search(&["storm", "-n", "0"]));
+    assert!(
+        !text.contains("offset") && !text.contains("showing"),
+        "{text}"
+    );
+    assert!(text.starts_with("14 articles match storm ("), "{text}");
+}
+
+/// The blocks of hits of a text search: each hit's lines.
+fn hit_blocks(text: &str) -> Vec<Vec<&str>> {
+    text.split("\n\n")
+        .skip(1)
+        .map(|b| b.lines().collect::<Vec<_>>())
+        .filter(|b| {
+            b.first()
+                .is_some_and(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .collect()
+}
+
+#[test]
+fn paths_open_from_where_the_user_stands() {
+    // Below the current folder: relative to it.
+    let here = Path::new(MANIFEST);
+    let text = stdout(&search_in(here, &["storm", "-n", "100"]));
+    let blocks = hit_blocks(&text);
+    assert_eq!(blocks.len(), 14);
+    for block in &blocks {
+        let path = block[2].trim();
+        assert!(path.starts_with("sample-corpus/"), "{path}");
+        assert!(here.join(path).is_file(), "{path}");
+    }
+    // Elsewhere: absolute.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let text = stdout(&search_in(elsewhere.path(), &["storm", "-n", "100"]));
+    for block in hit_blocks(&text) {
+        let path = Path::new(block[2].trim());
+        assert!(path.is_absolute() && path.is_file(), "{}", path.display());
+    }
+    // -l: every matching path, one a line, and nothing else.
+    let out = search_in(here, &["-l", "storm"]);
+    assert_eq!(code(&out), 0);
+    let paths: Vec<String> = stdout(&out).lines().map(String::from).collect();
+    assert_eq!(paths.len(), 14);
+    assert!(paths.iter().all(|p| here.join(p).is_file()), "{paths:?}");
+    // --count: the total alone; 0 and exit 1 for nothing.
+    let out = search(&["--count", "storm"]);
+    assert_eq!((code(&out), stdout(&out)), (0, "14\n".to_string()));
+    let out = search(&["--count", "quokka"]);
+    assert_eq!((code(&out), stdout(&out)), (1, "0\n".to_string()));
+}
+
+#[test]
+fn snippets_keep_punctuation_mark_cuts_and_leave_the_headline_alone() {
+    let text = stdout(&search(&["--in", "comments", "\"that is on you\""]));
+    // "that is on you." used to lose its period.
+    assert!(
+        text.lines()
+            .any(|l| l.trim_end().ends_with("that is on you.")),
+        "{text}"
+    );
+    for query in [&["storm"][..], &["*"], &["--in", "comments", "storm"]] {
+        let mut args = query.to_vec();
+        args.extend(["-n", "100", "--color", "never"]);
+        let text = stdout(&search(&args));
+        for block in hit_blocks(&text) {
+            let headline = block[1].trim();
+            let start: String = headline.chars().take(40).collect();
+            // The headline is printed once: no body line repeats it.
+            for line in &block[3..] {
+                assert!(!line.trim().starts_with(&start), "{query:?}: {line}");
+            }
+            // With --in comments, only comments are quoted.
+            if query.contains(&"comments") {
+                assert!(
+                    block[3..].iter().all(|l| {
+                        let l = l.trim();
+                        l.starts_with("comment ") || l.starts_with("(+")
+                    }),
+                    "{block:#?}"
+                );
+            }
+        }
+    }
+    // Cut points are marked.
+    let text = stdout(&search(&["\"flood insurance\"", "--color", "never"]));
+    assert!(text.lines().any(|l| l.trim().starts_with('…')), "{text}");
+}
+
+#[test]
+fn the_more_comments_hint_runs_as_printed() {
+    let out = search(&["--color", "never", "\"flood insurance\""]);
+    let text = stdout(&out);
+    let hint = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("(+"))
+        .expect("a hint");
+    let (more, command_line) = hint
+        .split_once(" more matching comments: ")
+        .expect("the hint's shape");
+    let command_line = command_line.strip_suffix(')').expect("closing parenthesis");
+    assert!(command_line.contains(" --index "), "{command_line}");
+    // Run it as printed, with this build's newsidx first in PATH.
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_newsidx")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("sh")
+        .args(["-c", &format!("{command_line} --color always")])
+        .env("PATH", path)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run the hint");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let shown = stdout(&out);
+    let comments: Vec<&str> = shown.lines().skip(1).collect();
+    let cited: usize = 3;
+    assert_eq!(
+        comments.len(),
+        more.parse::<usize>().unwrap() + cited,
+        "{shown}"
+    );
+    for line in comments {
+        let pieces = bold_pieces(line);
+        assert!(!pieces.is_empty(), "{line}");
+        assert!(
+            pieces.iter().all(|p| p.to_lowercase() == "flood insurance"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn per_comment_gives_a_line_per_matching_comment() {
+    let (_, json) = json(&["--in", "comments", "-n", "100", "flood insurance"]);
+    let matched: u64 = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["snippets"]["comments_matched"].as_u64().unwrap())
+        .sum();
+    assert!(matched > 3);
+    let text = stdout(&search(&[
+        "--in",
+        "comments",
+        "-n",
+        "100",
+        "--per-comment",
+        "--color",
+        "never",
+        "flood insurance",
+    ]));
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains(" comment ")).collect();
+    assert_eq!(lines.len() as u64, matched, "{text}");
+    assert!(lines.iter().all(|l| l.contains(" of ")), "{text}");
+}
+
+#[test]
+fn options_after_dashes_are_warned_about() {
+    let out = search(&["--", "storm", "-n", "0"]);
+    let err = stderr(&out);
+    assert!(err.contains("warning: \"-n\" comes after --"), "{err}");
+    // An excluded word is no option.
+    let out = search(&["--", "-lawsuit storm"]);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_source_that_names_nothing_exits_2_with_the_closest_names() {
+    let out = search(&["storm", "--source", "marowfield"]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(err.contains("The Marrowfield Courier, Inc."), "{err}");
+    let out = search(&["*", "--source", "marrowfield"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = search(&["--count", "*", "--unknown-source"]);
+    assert_eq!(stdout(&out), "7\n");
+}
+
+#[test]
+fn timelines_by_week_and_day_span_the_range() {
+    use time::macros::date;
+    let (_, weekly) = json(&[
+        "*",
+        "--timeline",
+        "week",
+        "--from",
+        "2011-09",
+        "--to",
+        "2011-10",
+    ]);
+    let weeks: Vec<&str> = weekly["timeline"]["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["value"].as_str().unwrap())
+        .collect();
+    let mut want = Vec::new();
+    let mut day = date!(2011 - 09 - 01);
+    while day <= date!(2011 - 10 - 31) {
+        let (y, w, _) = day.to_iso_week_date();
+        let label = format!("{y:04}-W{w:02}");
+        if want.last() != Some(&label) {
+            want.push(label);
+        }
+        day = day.next_day().unwrap();
+    }
+    assert_eq!(weeks, want);
+    validate(&weekly);
+    let (_, daily) = json(&[
+        "*",
+        "--timeline",
+        "day",
+        "--from",
+        "2011-09",
+        "--to",
+        "2011-10",
+    ]);
+    let days = daily["timeline"]["buckets"].as_array().unwrap();
+    assert_eq!(days.len(), 61);
+    assert_eq!(days[0]["value"], "2011-09-01");
+    let total: u64 = days.iter().map(|b| b["count"].as_u64().unwrap()).sum();
+    assert_eq!(total, daily["total"].as_u64().unwrap());
+    validate(&daily);
+    // A timeline of too many days is refused, saying what to do.
+    let out = search(&["*", "--timeline", "day", "--from", "0001", "--to", "9999"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("--from"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_search_during_the_first_index_run_says_so() {
+    use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index");
+    Archive::create(&path).expect("create");
+    // An indexer at work: it holds the writer lock, nothing is committed.
+    let directory = MmapDirectory::open(&path).expect("open");
+    let lock = directory.acquire_lock(&INDEX_WRITER_LOCK).expect("lock");
+    let out = newsidx(&["search", "--index", path_str(&path), "storm"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("is being built"), "{}", stderr(&out));
+    drop(lock);
+    let out = newsidx(&["search", "--index", path_str(&path), "storm"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("0 articles match storm"));
 }

@@ -151,10 +151,19 @@ struct Doc {
     body: Vec<String>,
     /// All comments in one stream, [`GAP`] after each.
     comments: Vec<String>,
-    /// Each comment's stems.
-    comment_stems: Vec<Vec<String>>,
     /// Source words, lowercased but not stemmed.
     source: Vec<String>,
+    /// The words as written (lowercased, folded, not stemmed), per field.
+    headline_words: Vec<String>,
+    body_words: Vec<String>,
+    comments_words: Vec<String>,
+}
+
+/// The words of a text as written, as the README documents them: split at
+/// anything but letters and digits, lowercased, folded to ASCII, words over
+/// 40 bytes left out.
+fn plain_words(text: &str) -> Vec<String> {
+    words(text).filter(|w| w.len() <= 40).collect()
 }
 
 impl Doc {
@@ -165,11 +174,18 @@ impl Doc {
             comments.extend(c.iter().cloned());
             comments.push(GAP.to_string());
         }
+        let mut comments_words = Vec::new();
+        for c in &article.comments {
+            comments_words.extend(plain_words(c));
+            comments_words.push(GAP.to_string());
+        }
         Doc {
             headline: stems(&article.headline),
             body: stems(&article.body_text()),
+            headline_words: plain_words(&article.headline),
+            body_words: plain_words(&article.body_text()),
+            comments_words,
             comments,
-            comment_stems,
             source: article
                 .source
                 .as_deref()
@@ -232,21 +248,84 @@ impl Doc {
         })
     }
 
-    /// An indexed term of `fields` starts with `prefix` (folded) or with its
-    /// stem.
+    /// The words as written of a field (the source's words are so already).
+    fn written(&self, field: F) -> &[String] {
+        match field {
+            F::Headline => &self.headline_words,
+            F::Body => &self.body_words,
+            F::Comments => &self.comments_words,
+            F::Source => &self.source,
+        }
+    }
+
+    /// A word of `fields`, as written, starts with `prefix` (folded).
     fn has_prefix(&self, fields: &[F], prefix: &str) -> bool {
         let lower = fold(&prefix.to_lowercase());
-        let stemmed = stem(&lower);
         fields.iter().any(|&f| {
-            self.stream(f)
+            self.written(f)
                 .iter()
-                .any(|t| t != GAP && (t.starts_with(&lower) || t.starts_with(&stemmed)))
+                .any(|t| t != GAP && t.starts_with(&lower))
+        })
+    }
+
+    /// A word of `fields`, as written, is `word` (folded).
+    fn has_exact(&self, fields: &[F], word: &str) -> bool {
+        let lower = fold(&word.to_lowercase());
+        fields.iter().any(|&f| self.written(f).contains(&lower))
+    }
+
+    /// A word of `fields`, as written, is within `edits` of `word`.
+    fn has_fuzzy(&self, fields: &[F], word: &str, edits: usize) -> bool {
+        let lower = fold(&word.to_lowercase());
+        fields.iter().any(|&f| {
+            self.written(f)
+                .iter()
+                .any(|t| t != GAP && edit_distance(t, &lower) <= edits)
+        })
+    }
+
+    /// Words as written in a row: each the given word, or (ending in `*`)
+    /// starting with it.
+    fn has_written_phrase(&self, fields: &[F], phrase: &[&str]) -> bool {
+        let matches = |word: &String, want: &&str| match want.strip_suffix('*') {
+            Some(prefix) => word.starts_with(prefix),
+            None => word == want,
+        };
+        fields.iter().any(|&f| {
+            self.written(f)
+                .windows(phrase.len())
+                .any(|w| w.iter().zip(phrase).all(|(word, want)| matches(word, want)))
         })
     }
 
     fn date(&self) -> Option<Date> {
         self.article.date
     }
+}
+
+/// The edit distance of two words: insertions, deletions, substitutions and
+/// swaps of neighbours each cost 1 (the optimal string alignment distance).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// The ids of the articles for which `pred` holds.
@@ -680,24 +759,105 @@ fn search_in_picks_the_text() {
 // Prefixes.
 
 #[test]
-fn prefixes_match_indexed_terms() {
+fn prefixes_match_words_as_written() {
+    // `banki*` and `electi*` used to find nothing (the index held the stems
+    // `bank` and `elect`), and `insure*` found every `insurance`.
     for prefix in [
-        "bank", "elect", "seawal", "insur", "Achter", "court", "storm",
+        "bank", "banki", "elect", "electi", "electo", "insure", "regulat", "happen", "seawal",
+        "Achter", "court", "storm", "Élect",
     ] {
         let expected = telling(expect(|d| d.has_prefix(IN_ALL, prefix)));
         assert_hits(q(&format!("{prefix}*")), &expected);
+        let body = expect(|d| d.has_prefix(IN_BODY, prefix));
+        assert_hits(q(&format!("{prefix}*")).search_in(SearchIn::Body), &body);
+        let comments = expect(|d| d.has_prefix(IN_COMMENTS, prefix));
+        assert_hits(
+            q(&format!("{prefix}*")).search_in(SearchIn::Comments),
+            &comments,
+        );
     }
     let expected = telling(expect(|d| d.has_prefix(&[F::Headline], "elect")));
     assert_hits(q("headline:elect*"), &expected);
     let expected = telling(expect(|d| d.has_prefix(&[F::Source], "gaz")));
     assert_hits(q("source:gaz*"), &expected);
-    // A prefix finds at least what the whole word finds.
-    assert!(hit_set(q("bank")).is_subset(&hit_set(q("bank*"))));
-    // `elect*` also finds `electoral` (stem `elector`), which `elect` does
-    // not.
-    assert!(hit_set(q("elect*")).len() > hit_set(q("elect")).len());
-    assert!(hit_set(q("elect")).is_subset(&hit_set(q("elect*"))));
+    // A prefix finds at least what the word as written finds.
+    assert!(hit_set(q("=bank")).is_subset(&hit_set(q("bank*"))));
     assert_eq!(search(&q("quokk*")).total, 0);
+}
+
+#[test]
+fn exact_words_match_only_as_written() {
+    for word in ["banking", "bank", "elections", "Storms", "insurer"] {
+        let expected = telling(expect(|d| d.has_exact(IN_ALL, word)));
+        assert_hits(q(&format!("={word}")), &expected);
+    }
+    // `=elections` leaves out the articles that only say election or
+    // elected, which `elections` finds.
+    assert!(hit_set(q("=elections")).len() < hit_set(q("elections")).len());
+    let expected = telling(expect(|d| d.has_exact(&[F::Headline], "storm")));
+    assert_hits(q("headline:=storm"), &expected);
+    let expected = telling(expect(|d| {
+        d.has_written_phrase(IN_ALL, &["storm", "surge"])
+    }));
+    assert_hits(q("=\"storm surge\""), &expected);
+}
+
+#[test]
+fn fuzzy_words_match_within_their_edits() {
+    // `oil~2` used to be the phrase "oil 2".
+    for (word, edits) in [
+        ("storm", 1),
+        ("strom", 1),
+        ("insurence", 2),
+        ("lighthous", 1),
+        ("seawal", 1),
+    ] {
+        let expected = telling(expect(|d| d.has_fuzzy(IN_ALL, word, edits)));
+        assert_hits(q(&format!("{word}~{edits}")), &expected);
+    }
+    let expected = telling(expect(|d| d.has_fuzzy(&[F::Comments], "plese", 1)));
+    assert_hits(q("comments:plese~1"), &expected);
+}
+
+#[test]
+fn phrases_may_end_words_with_a_prefix() {
+    // `"petro* company"`-like phrases used to drop the prefix and find
+    // nothing.
+    for (query, words) in [
+        ("\"flood insur*\"", vec!["flood", "insur*"]),
+        ("\"storm sur*\"", vec!["storm", "sur*"]),
+        ("\"hostile take*\"", vec!["hostile", "take*"]),
+        ("\"norr* savings\"", vec!["norr*", "savings"]),
+    ] {
+        let expected = telling(expect(|d| d.has_written_phrase(IN_ALL, &words)));
+        assert_hits(q(query), &expected);
+    }
+    // One word: a prefix.
+    assert_eq!(hit_set(q("\"elect*\"")), hit_set(q("elect*")));
+    // In one field, excluded, sorted by date, with --in.
+    let phrase = ["flood", "insur*"];
+    let in_comments = telling(expect(|d| d.has_written_phrase(&[F::Comments], &phrase)));
+    assert_hits(q("comments:\"flood insur*\""), &in_comments);
+    assert_hits(
+        q("\"flood insur*\"").search_in(SearchIn::Comments),
+        &in_comments,
+    );
+    let in_headline = expect(|d| d.has_written_phrase(&[F::Headline], &["storm", "idal*"]));
+    assert_hits(q("headline:\"storm idal*\""), &telling(in_headline));
+    let without = telling(expect(|d| {
+        d.has(IN_ALL, "storm") && !d.has_written_phrase(IN_ALL, &phrase)
+    }));
+    assert_hits(q("storm -\"flood insur*\""), &without);
+    let all = expect(|d| d.has_written_phrase(IN_ALL, &phrase));
+    assert_hits(q("\"flood insur*\"").sort(SortOrder::Newest), &all);
+    // An exact phrase is its words as written, in a row.
+    let exact = telling(expect(|d| d.has_written_phrase(IN_ALL, &["plans", "to"])));
+    assert_hits(q("=\"plans to\""), &exact);
+    assert!(hit_set(q("\"plans to\"")).len() > exact.len());
+    let sloppy = telling(expect(|d| {
+        d.has_written_phrase(IN_ALL, &["three", "years"])
+    }));
+    assert!(sloppy.is_subset(&hit_set(q("=\"years three\"~2"))));
 }
 
 // ---------------------------------------------------------------------------
@@ -801,15 +961,6 @@ fn source_filters_match_whole_names_in_any_case() {
     ] {
         assert_hits(q("*").source(name), &gazette);
     }
-    // Whole names only.
-    for name in [
-        "Harbor Valley Gazette",
-        "Gazette",
-        "harbor-valley-gazette",
-        "",
-    ] {
-        assert_hits(q("*").source(name), &BTreeSet::new());
-    }
     // Repeated: any of them.
     let two = expect(|d| {
         matches!(
@@ -836,6 +987,74 @@ fn source_filters_match_whole_names_in_any_case() {
             .dates(None, Some(day("2012", DateEnd::End))),
         &expected,
     );
+}
+
+#[test]
+fn source_filters_agree_with_source_words() {
+    // `--source marrowfield` used to find nothing while `source:marrowfield`
+    // found the Courier's articles.
+    for value in [
+        "marrowfield",
+        "Gazette",
+        "Harbor Valley",
+        "harbor-valley-gazette",
+        "tri-county",
+        "Business Ledger",
+        "Courier, Inc.",
+    ] {
+        let expected = telling(expect(|d| d.has_phrase(&[F::Source], value)));
+        assert_hits(q("*").source(value), &expected);
+        assert_eq!(
+            hit_set(q("*").source(value)),
+            hit_set(q(&format!("source:\"{value}\""))),
+            "{value}"
+        );
+        let results = search(&q("*").source(value));
+        assert!(!results.filters.source_names.is_empty(), "{value}");
+    }
+}
+
+#[test]
+fn a_source_filter_that_names_no_source_is_an_error() {
+    for (value, closest) in [
+        ("marowfield", "The Marrowfield Courier, Inc."),
+        ("gazete", "Harbor Valley Gazette Co."),
+        ("Harbor Valley Gazette Inc.", "Harbor Valley Gazette Co."),
+    ] {
+        match fixture().archive.search(&q("*").source(value)) {
+            Err(Error::Query(e)) => {
+                let text = e.to_string();
+                assert!(text.contains("--source"), "{text}");
+                assert!(text.contains(&format!("{closest:?}")), "{value}: {text}");
+                assert_eq!(Error::Query(e).kind(), newsidx::ErrorKind::Usage);
+            }
+            other => panic!("{value}: expected a usage error, got {other:?}"),
+        }
+    }
+    // One good value does not excuse a bad one.
+    assert!(
+        fixture()
+            .archive
+            .search(&q("*").source("gazette").source("quokka"))
+            .is_err()
+    );
+}
+
+#[test]
+fn articles_without_a_source_can_be_kept() {
+    let unknown = telling(expect(|d| d.article.source.is_none()));
+    assert_eq!(unknown.len(), 7);
+    assert_hits(q("*").unknown_source(true), &unknown);
+    // A publisher named "None" would be a name, not this filter.
+    let with_gazette: BTreeSet<String> = unknown
+        .union(&expect(|d| d.has_phrase(&[F::Source], "gazette")))
+        .cloned()
+        .collect();
+    assert_hits(q("*").unknown_source(true).source("gazette"), &with_gazette);
+    let storm = telling(expect(|d| {
+        d.has(IN_ALL, "storm") && d.article.source.is_none()
+    }));
+    assert_hits(q("storm").unknown_source(true), &storm);
 }
 
 #[test]
@@ -1019,27 +1238,77 @@ fn huge_pages_are_safe() {
 // ---------------------------------------------------------------------------
 // Snippets.
 
-/// Whether a highlighted piece of text is one of the query's terms.
-fn is_query_term(piece: &str, words: &[&str], prefixes: &[&str]) -> bool {
-    let lower = fold(&piece.to_lowercase());
-    let stemmed = stem(&lower);
-    words.iter().any(|w| stem(w) == stemmed || stem(w) == lower)
-        || prefixes.iter().any(|p| {
-            let p = p.to_lowercase();
-            stemmed.starts_with(&p) || stemmed.starts_with(&stem(&p)) || lower.starts_with(&p)
-        })
+/// A positive part of a query, as the snippet checks see it.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    /// A word: its stem.
+    Word(&'static str),
+    /// `=word`: the word as written.
+    Exact(&'static str),
+    /// `word*`: a word as written that starts with it.
+    Prefix(&'static str),
+    /// `word~N`: a word as written within N edits.
+    Fuzzy(&'static str, usize),
+    /// A phrase: its words' stems in a row.
+    Phrase(&'static str),
 }
 
-fn check_snippet(snippet: &Snippet, words: &[&str], prefixes: &[&str], context: &str) {
-    let text = &snippet.text;
+impl Part {
+    /// Whether a highlighted piece is exactly this part: one word for a
+    /// word, the whole phrase for a phrase.
+    fn marks(self, piece: &str) -> bool {
+        let written = plain_words(piece);
+        match self {
+            Part::Word(w) => stems(piece) == [stem(w)],
+            Part::Exact(w) => written == [fold(&w.to_lowercase())],
+            Part::Prefix(p) => {
+                written.len() == 1 && written[0].starts_with(&fold(&p.to_lowercase()))
+            }
+            Part::Fuzzy(w, n) => {
+                written.len() == 1 && edit_distance(&written[0], &fold(&w.to_lowercase())) <= n
+            }
+            Part::Phrase(p) => stems(piece) == stems(p),
+        }
+    }
+
+    /// Whether a text holds this part.
+    fn held_by(self, text: &str) -> bool {
+        let written = plain_words(text);
+        let stemmed = stems(text);
+        match self {
+            Part::Phrase(p) => {
+                let want = stems(p);
+                stemmed.windows(want.len()).any(|w| w == want)
+            }
+            Part::Word(w) => stemmed.contains(&stem(w)),
+            _ => written.iter().any(|w| self.marks(w)),
+        }
+    }
+}
+
+/// Checks that a snippet quotes `text` and marks only whole parts.
+fn check_snippet(snippet: &Snippet, text: &str, parts: &[Part], context: &str) {
+    let quoted = &snippet.text;
+    let at = text
+        .find(quoted.as_str())
+        .unwrap_or_else(|| panic!("{context}: {quoted:?} is not a piece of the text"));
+    if !snippet.cut_before {
+        assert!(text[..at].trim().is_empty(), "{context}: cut before");
+    }
+    if !snippet.cut_after {
+        assert!(
+            text[at + quoted.len()..].trim().is_empty(),
+            "{context}: cut after"
+        );
+    }
     let mut last_end = 0;
     for &[s, e] in &snippet.highlights {
         assert!(
-            s < e && e <= text.len(),
-            "{context}: [{s}, {e}] in {text:?}"
+            s < e && e <= quoted.len(),
+            "{context}: [{s}, {e}] in {quoted:?}"
         );
         assert!(
-            text.is_char_boundary(s) && text.is_char_boundary(e),
+            quoted.is_char_boundary(s) && quoted.is_char_boundary(e),
             "{context}: [{s}, {e}] splits a character"
         );
         assert!(
@@ -1047,32 +1316,26 @@ fn check_snippet(snippet: &Snippet, words: &[&str], prefixes: &[&str], context: 
             "{context}: highlights overlap or are unordered"
         );
         last_end = e;
-        let piece = &text[s..e];
+        let piece = &quoted[s..e];
         assert!(
-            is_query_term(piece, words, prefixes),
-            "{context}: {piece:?} is none of {words:?} {prefixes:?}"
+            parts.iter().any(|p| p.marks(piece)),
+            "{context}: {piece:?} is none of {parts:?}"
         );
     }
 }
 
-/// Checks every snippet of a search whose positive part is the plain words
-/// `words` and prefixes `prefixes`, searched in `fields`.
-fn check_snippets(request: SearchRequest, words: &[&str], prefixes: &[&str], fields: &[F]) {
+/// Checks every snippet of a search whose positive parts are `parts`,
+/// searched in `fields`: the body fragment marks a part whenever the body
+/// holds one, every mark is a whole part (a phrase is marked whole, never
+/// word by word), and the quoted comments are matching ones, those holding
+/// more of the parts first.
+fn check_snippets(request: SearchRequest, parts: &[Part], fields: &[F]) {
     let results = search(&request.page(ALL, 0));
     assert!(results.total > 0, "{:?}", results.query);
     let f = fixture();
-    let matches = |stems: &[String]| {
-        stems.iter().any(|t| {
-            words.iter().any(|w| *t == stem(w))
-                || prefixes.iter().any(|p| {
-                    let p = p.to_lowercase();
-                    t.starts_with(&p) || t.starts_with(&stem(&p))
-                })
-        })
-    };
+    let held = |text: &str| parts.iter().filter(|p| p.held_by(text)).count();
     for hit in &results.hits {
         let context = format!("{:?} {}", results.query, hit.id);
-        let doc = &f.docs[&hit.id];
         let stored = &f.archive.get(&hit.id).expect("get")[0];
         assert_eq!(hit.comment_count, stored.comments.len(), "{context}");
         assert_eq!(hit.headline, stored.headline);
@@ -1080,91 +1343,139 @@ fn check_snippets(request: SearchRequest, words: &[&str], prefixes: &[&str], fie
         assert_eq!(hit.date, stored.date);
         assert_eq!(hit.source, stored.source);
 
-        // The body: a piece of the body, marked where a term is.
+        // The body: a piece of the body, marked where a part is.
+        let body_text = stored.body.join(" ");
         let body = hit
             .snippets
             .body
             .as_ref()
             .expect("every article has a body");
-        check_snippet(body, words, prefixes, &context);
-        assert!(
-            stored.body.join(" ").contains(&body.text),
-            "{context}: body snippet is not body text"
-        );
-        let body_matches = fields.contains(&F::Body) && matches(&doc.body);
+        check_snippet(body, &body_text, parts, &context);
+        let body_matches = fields.contains(&F::Body) && held(&body_text) > 0;
         assert_eq!(
             !body.highlights.is_empty(),
             body_matches,
             "{context}: body highlights"
         );
 
-        // The comments: the first matching ones, by 1-based number.
-        let matching: Vec<usize> = if fields.contains(&F::Comments) {
-            doc.comment_stems
+        // The comments: every matching one counted, the best quoted.
+        let matching: Vec<(usize, usize)> = if fields.contains(&F::Comments) {
+            stored
+                .comments
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| matches(c))
-                .map(|(i, _)| i + 1)
+                .map(|(i, c)| (i + 1, held(c)))
+                .filter(|(_, n)| *n > 0)
                 .collect()
         } else {
             Vec::new()
         };
         assert_eq!(hit.snippets.comments_matched, matching.len(), "{context}");
+        assert_eq!(
+            hit.snippets.comments.len(),
+            matching.len().min(3),
+            "{context}"
+        );
+        let quoted: Vec<usize> = hit
+            .snippets
+            .comments
+            .iter()
+            .map(|c| held(&stored.comments[c.number - 1]))
+            .collect();
+        assert!(
+            quoted.windows(2).all(|w| w[0] >= w[1]),
+            "{context}: comments holding more parts come first: {quoted:?}"
+        );
         let numbers: Vec<usize> = hit.snippets.comments.iter().map(|c| c.number).collect();
-        let first: Vec<usize> = matching.iter().take(3).copied().collect();
-        assert_eq!(numbers, first, "{context}: comment numbers");
+        let best_left_out = matching
+            .iter()
+            .filter(|(n, _)| !numbers.contains(n))
+            .map(|(_, held)| *held)
+            .max()
+            .unwrap_or(0);
+        assert!(
+            quoted.last().is_none_or(|&least| least >= best_left_out),
+            "{context}: a comment holding more parts was left out"
+        );
         for c in &hit.snippets.comments {
             assert_eq!(c.of, stored.comments.len(), "{context}");
             let comment = &stored.comments[c.number - 1];
-            assert!(
-                comment.contains(&c.snippet.text),
-                "{context}: comment {} is not {:?}",
-                c.number,
-                c.snippet.text
-            );
             assert!(!c.snippet.highlights.is_empty(), "{context}");
-            check_snippet(&c.snippet, words, prefixes, &context);
+            check_snippet(&c.snippet, comment, parts, &context);
         }
     }
 }
 
 #[test]
 fn snippets_mark_query_terms() {
-    check_snippets(q("storm"), &["storm"], &[], IN_ALL);
-    check_snippets(q("storm surge"), &["storm", "surge"], &[], IN_ALL);
-    check_snippets(q("Banks").any(true), &["bank"], &[], IN_ALL);
+    use Part::*;
+    check_snippets(q("storm"), &[Word("storm")], IN_ALL);
+    check_snippets(q("storm surge"), &[Word("storm"), Word("surge")], IN_ALL);
+    check_snippets(q("Banks").any(true), &[Word("bank")], IN_ALL);
     check_snippets(
         q("nobody OR elections"),
-        &["nobody", "election"],
-        &[],
+        &[Word("nobody"), Word("election")],
         IN_ALL,
     );
-    check_snippets(q("bank*"), &[], &["bank"], IN_ALL);
-    check_snippets(q("elect* Achterberg"), &["Achterberg"], &["elect"], IN_ALL);
+    check_snippets(q("bank*"), &[Prefix("bank")], IN_ALL);
+    check_snippets(q("banki*"), &[Prefix("banki")], IN_ALL);
     check_snippets(
-        q("\"flood insurance\""),
-        &["flood", "insurance"],
-        &[],
+        q("elect* Achterberg"),
+        &[Word("Achterberg"), Prefix("elect")],
         IN_ALL,
     );
-    check_snippets(q("\"São Paulo\""), &["sao", "paulo"], &[], IN_ALL);
+    check_snippets(q("=elections"), &[Exact("elections")], IN_ALL);
+    check_snippets(q("strom~1"), &[Fuzzy("strom", 1)], IN_ALL);
+    check_snippets(q("\"São Paulo\""), &[Phrase("sao paulo")], IN_ALL);
     // Excluded words are not marked.
-    check_snippets(q("storm -insurance"), &["storm"], &[], IN_ALL);
+    check_snippets(q("storm -insurance"), &[Word("storm")], IN_ALL);
     // --in decides which text is marked.
     check_snippets(
         q("storm").search_in(SearchIn::Body),
-        &["storm"],
-        &[],
+        &[Word("storm")],
         IN_BODY,
     );
     check_snippets(
         q("storm OR nobody").search_in(SearchIn::Comments),
-        &["storm", "nobody"],
-        &[],
+        &[Word("storm"), Word("nobody")],
         IN_COMMENTS,
     );
-    check_snippets(q("comments:nobody"), &["nobody"], &[], &[F::Comments]);
-    check_snippets(q("body:storm"), &["storm"], &[], &[F::Body]);
+    check_snippets(q("comments:nobody"), &[Word("nobody")], &[F::Comments]);
+    check_snippets(q("body:storm"), &[Word("storm")], &[F::Body]);
+}
+
+#[test]
+fn phrases_are_marked_whole() {
+    // "bank of america" used to bold every "of", and a fragment could cut
+    // the phrase.
+    use Part::*;
+    for phrase in [
+        "flood insurance",
+        "storm surge",
+        "the first time",
+        "Norrland Savings",
+        "Electoral Commission",
+    ] {
+        let query = format!("\"{phrase}\"");
+        let part = [Phrase(phrase)];
+        check_snippets(q(&query), &part, IN_ALL);
+        // Every hit whose body holds the phrase quotes it in its fragment.
+        for hit in search(&q(&query).page(ALL, 0)).hits {
+            let body = hit.snippets.body.expect("a body");
+            let stored = &fixture().archive.get(&hit.id).expect("get")[0];
+            if part[0].held_by(&stored.body.join(" ")) {
+                assert!(!body.highlights.is_empty(), "{query} {}", hit.id);
+                for [s, e] in body.highlights {
+                    assert_eq!(stems(&body.text[s..e]), stems(phrase), "{query} {}", hit.id);
+                }
+            }
+        }
+    }
+    check_snippets(
+        q("storm \"flood insurance\""),
+        &[Word("storm"), Phrase("flood insurance")],
+        IN_ALL,
+    );
 }
 
 #[test]
@@ -1299,8 +1610,16 @@ fn check_counts(request: SearchRequest) {
         .iter()
         .map(|c| (c.value.parse().unwrap(), c.count))
         .collect();
-    let want: Vec<Count> = match (years.keys().next(), years.keys().next_back()) {
-        (Some(&first), Some(&last)) => (first..=last)
+    let first_year = request
+        .from
+        .map(|d| d.year())
+        .or(years.keys().next().copied());
+    let last_year = request
+        .to
+        .map(|d| d.year())
+        .or(years.keys().next_back().copied());
+    let want: Vec<Count> = match (first_year, last_year) {
+        (Some(first), Some(last)) if !years.is_empty() => (first..=last)
             .map(|y| Count {
                 value: y.to_string(),
                 count: years.get(&y).copied().unwrap_or(0),
@@ -1316,13 +1635,19 @@ fn check_counts(request: SearchRequest) {
     assert_eq!(by_month.period, Period::Month);
     assert_eq!(by_month.undated, expected.undated);
     let mut want = Vec::new();
-    if let (Some(first), Some(last)) = (
-        expected.months.keys().next(),
-        expected.months.keys().next_back(),
-    ) {
+    let month_of = |d: Date| format!("{:04}-{:02}", d.year(), u8::from(d.month()));
+    let first = request
+        .from
+        .map(month_of)
+        .or(expected.months.keys().next().cloned());
+    let last = request
+        .to
+        .map(month_of)
+        .or(expected.months.keys().next_back().cloned());
+    if let (Some(first), Some(last), false) = (first, last, expected.months.is_empty()) {
         let parse = |m: &str| -> (i32, u32) { (m[..4].parse().unwrap(), m[5..7].parse().unwrap()) };
-        let (mut y, mut m) = parse(first);
-        let end = parse(last);
+        let (mut y, mut m) = parse(&first);
+        let end = parse(&last);
         loop {
             let value = format!("{y:04}-{m:02}");
             let count = expected.months.get(&value).copied().unwrap_or(0);
@@ -1432,11 +1757,70 @@ fn malformed_queries_are_query_errors_with_a_column() {
 }
 
 #[test]
-fn queries_without_searchable_words_find_nothing() {
-    for query in ["-", "+", "\"\"", "!!!", "headline:\"...\""] {
-        let results = search(&q(query));
-        assert_eq!(results.total, 0, "{query:?}");
+fn queries_without_searchable_words_are_usage_errors() {
+    // They used to answer "0 articles match".
+    for query in [
+        "-",
+        "+",
+        "\"\"",
+        "!!!",
+        "headline:\"...\"",
+        "👍",
+        "=",
+        "- +",
+    ] {
+        match fixture().archive.search(&q(query)) {
+            Err(Error::Query(e)) => {
+                assert!(e.message.contains("no searchable words"), "{query:?}: {e}");
+                assert_eq!(Error::Query(e).kind(), newsidx::ErrorKind::Usage);
+            }
+            other => panic!("{query:?}: expected a usage error, got {other:?}"),
+        }
     }
+    // A clause without words among others drops out.
+    assert_eq!(hit_set(q("storm +")), hit_set(q("storm")));
+}
+
+#[test]
+fn slop_over_255_is_refused() {
+    // tantivy's phrase scorer wraps a larger slop around and over-matches.
+    match fixture()
+        .archive
+        .search(&q("\"storm surge insurance\"~300"))
+    {
+        Err(Error::Query(e)) => assert!(e.message.contains("0 to 255"), "{e}"),
+        other => panic!("expected a query error, got {other:?}"),
+    }
+    let wide = hit_set(q("\"storm surge\"~255"));
+    assert_eq!(wide, expect(|d| d.has_near(IN_ALL, "storm", "surge", 255)));
+}
+
+#[test]
+fn with_any_and_binds_tighter_than_juxtaposition() {
+    // `a AND b c` used to make `c` required too.
+    let expected = telling(expect(|d| {
+        (d.has(IN_ALL, "storm") && d.has(IN_ALL, "surge")) || d.has(IN_ALL, "comet")
+    }));
+    assert_hits(q("storm AND surge comet").any(true), &expected);
+    assert_hits(q("comet storm AND surge").any(true), &expected);
+    // Without --any everything is required, as before.
+    let all = expect(|d| ["storm", "surge", "comet"].iter().all(|w| d.has(IN_ALL, w)));
+    assert_hits(q("storm AND surge comet"), &all);
+}
+
+#[test]
+fn with_any_stop_words_stay_when_nothing_else_is_searchable() {
+    // `the "..."` used to drop `the` and find nothing.
+    // Every article has `the`: the point is that they are found at all.
+    let the = expect(|d| d.has(IN_ALL, "the"));
+    assert_eq!(the.len(), 69);
+    assert_hits(q("the \"...\"").any(true), &the);
+    assert_hits(q("the !!!").any(true), &the);
+    // With a content word, the stop word is left out.
+    assert_hits(
+        q("the comet").any(true),
+        &telling(expect(|d| d.has(IN_ALL, "comet"))),
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -1464,6 +1848,15 @@ fn json_output_follows_the_schema() {
         q("quokka").facets(true, true).timeline(Some(Period::Year)),
         q("bank*").page(5, 60),
         q("storm").snippets(false).page(0, 0),
+        q("storm").timeline(Some(Period::Week)),
+        q("storm").timeline(Some(Period::Day)).dates(
+            Some(day("2011-09-01", DateEnd::Start)),
+            Some(day("2011-10", DateEnd::End)),
+        ),
+        q("storm").source("gazette").unknown_source(true),
+        q("nobody")
+            .search_in(SearchIn::Comments)
+            .comment_snippets(usize::MAX),
     ];
     for request in requests {
         let results = search(&request);
@@ -1496,7 +1889,12 @@ fn the_schema_rejects_what_the_library_never_writes() {
         },
         |v| v["hits"][0]["snippets"]["body"]["highlights"] = serde_json::json!([[1, 2, 3]]),
         |v| v["hits"][0]["comment_count"] = (-1).into(),
-        |v| v["timeline"]["period"] = "week".into(),
+        |v| v["timeline"]["period"] = "fortnight".into(),
+        |v| v["hits"][0]["snippets"]["body"]["cut_after"] = "yes".into(),
+        |v| {
+            v.as_object_mut().unwrap().remove("filters");
+        },
+        |v| v["filters"]["in"] = "headline".into(),
         |v| v["timeline"]["buckets"][0]["value"] = "2019".into(),
         |v| {
             v["facets"].as_object_mut().unwrap().remove("undated");
@@ -1659,4 +2057,86 @@ fn excluding_a_phrase_removes_exactly_its_articles() {
         .cloned()
         .collect();
     assert_eq!(ids("NOT \"flood insurance\""), not_phrase);
+}
+
+// ---------------------------------------------------------------------------
+// The comment a hit cites (issue 10): the one that matches best.
+
+#[test]
+fn the_cited_comment_is_the_one_that_matches_best() {
+    // The sample corpus and one crafted article whose comment holding both
+    // words comes after three that hold one.
+    let dir = tempfile::Builder::new()
+        .prefix("newsidx-search-crafted-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("temporary folder");
+    let archive_dir = dir.path().join("archive");
+    common_copy(Path::new(CORPUS), &archive_dir);
+    let comments = [
+        "The lantern on the point was dark again last night.",
+        "Nobody told the ferryman about the tide.",
+        "Another lantern, another story from the harbour board.",
+        "The ferryman lit the lantern himself when the board would not.",
+        "Ask the ferryman, he knows.",
+    ];
+    std::fs::write(
+        archive_dir.join("999_00000000000000aa.txt"),
+        format!(
+            " date 2024-02-02 The point light failed for a third night.\n© 2024 Crafted Tidings\nJoin the discussion\n{}",
+            comments.join("\n")
+        ),
+    )
+    .expect("write the crafted article");
+    let archive = Archive::create(dir.path().join("index")).expect("create");
+    archive
+        .index_dir(
+            &archive_dir,
+            &IndexOptions {
+                commit_every: None,
+                ..IndexOptions::default()
+            },
+        )
+        .expect("index");
+    let words = ["lantern", "ferryman"];
+    let holds_all = |c: &str| {
+        let s = stems(c);
+        words.iter().all(|w| s.contains(&stem(w)))
+    };
+    for any in [false, true] {
+        let results = archive
+            .search(
+                &q("lantern ferryman")
+                    .search_in(SearchIn::Comments)
+                    .any(any)
+                    .page(ALL, 0),
+            )
+            .expect("search");
+        let hit = results
+            .hits
+            .iter()
+            .find(|h| h.id == "999_00000000000000aa")
+            .expect("the crafted article is a hit");
+        let cited: Vec<usize> = hit.snippets.comments.iter().map(|c| c.number).collect();
+        let best: Vec<usize> = (1..=comments.len())
+            .filter(|&n| holds_all(comments[n - 1]))
+            .collect();
+        assert_eq!(best, [4]);
+        assert_eq!(cited.first(), Some(&4), "--any {any}: {cited:?}");
+        // Every matching comment still counts.
+        assert_eq!(hit.snippets.comments_matched, 5, "--any {any}");
+    }
+}
+
+/// Copies a folder tree.
+fn common_copy(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).expect("create folder");
+    for entry in std::fs::read_dir(src).expect("read folder") {
+        let entry = entry.expect("entry");
+        let to = dst.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            common_copy(&entry.path(), &to);
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
 }

@@ -153,11 +153,43 @@ fn date_header_without_header_is_undated_body() {
 
 #[test]
 fn date_header_impossible_date_is_removed_and_undated() {
-    for bad in ["2018-02-30", "2021-13-01", "2019-00-10", "0999-01-01"] {
+    for (bad, why) in [
+        ("2018-02-30", "February 2018 has 28 days"),
+        ("2021-13-01", "there is no month 13"),
+        ("2019-00-10", "there is no month 00"),
+        ("0000-01-01", "there is no year 0000"),
+    ] {
         let a = parse_ok(&format!(" date {bad} Lede text."));
         assert_eq!(a.date, None, "{bad}");
         assert_eq!(a.body, vec!["Lede text."], "{bad}");
+        let problem = a.date_problem.expect("the reason is given");
+        assert!(
+            problem.starts_with(bad) && problem.ends_with(why),
+            "{problem}"
+        );
     }
+}
+
+#[test]
+fn date_header_takes_any_year_from_1_to_9999() {
+    // tantivy's own date type ends at 1678 and 2261; newsidx's does not.
+    for (text, day) in [
+        ("0001-01-01", date!(0001 - 01 - 01)),
+        ("0999-01-01", date!(0999 - 01 - 01)),
+        ("1665-11-16", date!(1665 - 11 - 16)),
+        ("1677-12-31", date!(1677 - 12 - 31)),
+        ("2262-04-12", date!(2262 - 04 - 12)),
+        ("9999-12-31", date!(9999 - 12 - 31)),
+    ] {
+        let a = parse_ok(&format!(" date {text} An old paper."));
+        assert_eq!((a.date, a.date_problem), (Some(day), None), "{text}");
+    }
+}
+
+#[test]
+fn no_header_is_no_date_problem() {
+    let a = parse_ok("Just a body.");
+    assert_eq!((a.date, a.date_problem), (None, None));
 }
 
 #[test]
@@ -180,6 +212,16 @@ fn date_header_of_another_shape_is_body_text() {
     ] {
         let a = parse_ok(line);
         assert_eq!(a.date, None, "{line}");
+        if line.starts_with("date ") {
+            let problem = a
+                .date_problem
+                .as_deref()
+                .expect("a date line that is no date");
+            assert!(
+                problem.contains("not a date of the form YYYY-MM-DD"),
+                "{problem}"
+            );
+        }
         assert_eq!(a.body, vec![line.to_string()]);
     }
 }
@@ -442,6 +484,7 @@ mod properties {
                     id: "000_0123456789abcdef".into(),
                     path: "p/000_0123456789abcdef.txt".into(),
                     date,
+                    date_problem: None,
                     source,
                     headline,
                     body,

@@ -294,11 +294,18 @@ fn relevant_in_top(grades: &[i32], k: usize) -> usize {
 
 /// DCG over the first `k` grades: positive grade / log2(rank + 1).
 fn dcg(grades: &[i32], k: usize) -> f64 {
-    (1..=k)
-        .zip(grades)
-        .filter(|(_, g)| **g > 0)
-        .map(|(rank, &g)| f64::from(g) / ((rank + 1) as f64).log2())
-        .sum()
+    total(
+        (1..=k)
+            .zip(grades)
+            .filter(|(_, g)| **g > 0)
+            .map(|(rank, &g)| f64::from(g) / ((rank + 1) as f64).log2()),
+    )
+}
+
+/// The sum of `values`, `0.0` when there are none (`Iterator::sum` of no
+/// `f64` is `-0.0`, which prints as `-0.0000`).
+fn total(values: impl Iterator<Item = f64>) -> f64 {
+    values.fold(0.0, |sum, v| sum + v)
 }
 
 fn ndcg_cut(grades: &[i32], judged: &HashMap<String, i32>, k: usize) -> f64 {
@@ -314,7 +321,7 @@ fn ndcg_cut(grades: &[i32], judged: &HashMap<String, i32>, k: usize) -> f64 {
 
 fn means(per_query: &[QueryMetrics]) -> Means {
     let mean = |metric: fn(&QueryMetrics) -> f64| {
-        ratio(per_query.iter().map(metric).sum(), per_query.len())
+        ratio(total(per_query.iter().map(metric)), per_query.len())
     };
     Means {
         map: mean(|q| q.ap),
@@ -387,6 +394,20 @@ mod tests {
         // AP = (1/1 + 2/2 + 3/4) / 3 = 0.916666...
         assert_eq!((m.retrieved, m.relevant, m.relevant_retrieved), (5, 3, 3));
         close(m.ap, 2.75 / 3.0);
+    }
+
+    #[test]
+    fn nothing_relevant_found_is_plus_zero() {
+        let judged: HashMap<String, i32> = [("d1".to_string(), 1)].into();
+        let m = query_metrics("1", &["x", "y"], &judged);
+        let metrics = [m.ap, m.ndcg_at_10, m.p_at_10, m.rr, m.recall_at_100];
+        assert!(
+            metrics.iter().all(|v| *v == 0.0 && v.is_sign_positive()),
+            "{m:?}"
+        );
+        assert_eq!(format!("{:.4}", m.ndcg_at_10), "0.0000");
+        assert!(means(&[m]).ndcg_at_10.is_sign_positive());
+        assert!(means(&[]).map.is_sign_positive());
     }
 
     #[test]

@@ -102,7 +102,37 @@ pub fn plain_words(text: &str) -> String {
         .join(" ")
 }
 
+/// How many of the judged articles of a test collection the index holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Coverage {
+    /// Distinct article ids in the judgments.
+    pub judged: usize,
+    /// Of those, ids the index has no article of.
+    pub missing: usize,
+}
+
 impl Archive {
+    /// How many of the ids judged in `qrels` the index holds: an index of
+    /// another collection holds none, and every figure is 0.
+    pub fn coverage(&self, qrels: &metrics::Qrels) -> Result<Coverage> {
+        let searcher = self.reader().searcher();
+        let ids: std::collections::BTreeSet<&str> = qrels
+            .values()
+            .flat_map(|judged| judged.keys().map(String::as_str))
+            .collect();
+        let mut missing = 0;
+        for id in &ids {
+            let term = tantivy::Term::from_field_text(self.fields().id, id);
+            if searcher.doc_freq(&term).map_err(|e| self.engine_error(e))? == 0 {
+                missing += 1;
+            }
+        }
+        Ok(Coverage {
+            judged: ids.len(),
+            missing,
+        })
+    }
+
     /// Runs each query with OR semantics (stop words left out, as with
     /// `--any`) and returns the ranked ids, best first, at most
     /// `options.depth` a query.

@@ -5,11 +5,15 @@
 //!
 //! ```text
 //! query   := or EOF
-//! or      := and ("OR" and)*
-//! and     := unary (["AND"] unary)*
+//! or      := seq ("OR" seq)*
+//! seq     := conj conj*                 (juxtaposition)
+//! conj    := unary ("AND" unary)*
 //! unary   := ("+" | "-" | "NOT") unary | primary
-//! primary := [FIELD ":"] ( "(" or ")" | PHRASE ["~" N] | WORD ["*"] ) ["^" NUMBER]
+//! primary := [FIELD ":"] ["="] ( "(" or ")" | PHRASE ["~" N] | WORD ["*" | "~" D] ) ["^" NUMBER]
 //! ```
+//!
+//! An explicit `AND` binds tighter than juxtaposition: with `--any`,
+//! `a AND b c` is `(a AND b) OR c`.
 
 use super::QueryError;
 
@@ -18,6 +22,25 @@ pub const FIELD_NAMES: [&str; 4] = ["headline", "body", "comments", "source"];
 
 /// Deepest nesting of parentheses and modifiers accepted.
 const MAX_DEPTH: usize = 64;
+
+/// Largest slop of a phrase: tantivy's phrase scorer counts slop in a byte,
+/// and a larger one would wrap around and match what it should not.
+pub const MAX_SLOP: u32 = 255;
+
+/// How a word is matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// As a word of the text, stemmed (`Banks` finds `banking`).
+    Stemmed,
+    /// `=word`: the word as written (case and accents aside), not its other
+    /// forms.
+    Exact,
+    /// `word*`: any word as written that starts with it.
+    Prefix,
+    /// `word~1`, `word~2`: any word as written within that many edits
+    /// (insert, delete, replace, swap two letters).
+    Fuzzy(u8),
+}
 
 /// How a clause takes part in its group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,18 +58,21 @@ pub enum Modifier {
 pub enum Node {
     /// `*`: every article.
     All,
-    /// A word, or a word prefix (`bank*`).
+    /// A word: stemmed, exact (`=word`), a prefix (`bank*`) or fuzzy
+    /// (`word~1`).
     Word {
         /// Restricting field, if any.
         field: Option<String>,
-        /// The word as typed.
+        /// The word as typed (without `=`, `*` or `~N`).
         text: String,
-        /// Whether it ends in `*`.
-        prefix: bool,
+        /// How it is matched.
+        form: Form,
         /// Weight (`^2`), 1 without.
         boost: f32,
     },
-    /// A quoted phrase, with its slop (`~3`).
+    /// A quoted phrase, with its slop (`~3`). Words of the phrase that end
+    /// in `*` are prefixes (`"petro* company"`); such a phrase, and an
+    /// exact one (`="..."`), is matched on the words as written.
     Phrase {
         /// Restricting field, if any.
         field: Option<String>,
@@ -54,6 +80,8 @@ pub enum Node {
         text: String,
         /// Allowed position moves.
         slop: u32,
+        /// `="..."`: the words as written, not their other forms.
+        exact: bool,
         /// Weight.
         boost: f32,
     },
@@ -94,13 +122,14 @@ enum Tok {
     Word {
         field: Option<String>,
         text: String,
-        prefix: bool,
+        form: Form,
         boost: Option<f32>,
     },
     Phrase {
         field: Option<String>,
         text: String,
         slop: u32,
+        exact: bool,
         boost: Option<f32>,
     },
     /// `field:` directly before `(`.
@@ -152,7 +181,11 @@ fn lex(input: &str) -> Result<Vec<(Tok, usize)>, QueryError> {
                     out.push((Tok::Boost(boost), at));
                 }
             }
-            '"' => out.push((lex_phrase(input, &mut chars, None, at)?, at)),
+            '"' => out.push((lex_phrase(input, &mut chars, None, false, at)?, at)),
+            '=' if !starts_word_boundary(&mut chars) => {
+                chars.next();
+                out.push((lex_exact(input, &mut chars, None, at)?, at));
+            }
             '+' | '-' if !starts_word_boundary(&mut chars) => {
                 chars.next();
                 out.push((if c == '+' { Tok::Plus } else { Tok::Minus }, at));
@@ -175,6 +208,63 @@ fn starts_word_boundary(chars: &mut Chars<'_>) -> bool {
 
 fn is_word_char(c: char) -> bool {
     !c.is_whitespace() && !matches!(c, '(' | ')' | '"')
+}
+
+/// What follows `=`: a word or a phrase, matched as written.
+fn lex_exact(
+    input: &str,
+    chars: &mut Chars<'_>,
+    field: Option<String>,
+    start: usize,
+) -> Result<Tok, QueryError> {
+    match chars.peek().map(|&(_, c)| c) {
+        Some('"') => lex_phrase(input, chars, field, true, start),
+        Some(c) if is_word_char(c) => {
+            let Some(&(at, _)) = chars.peek() else {
+                return Err(QueryError::at(input, start, "expected a word after ="));
+            };
+            match lex_word(input, chars, at)? {
+                Tok::Word {
+                    field: inner,
+                    text,
+                    form,
+                    boost,
+                } => Ok(Tok::Word {
+                    field: field.or(inner),
+                    text,
+                    form: if form == Form::Stemmed {
+                        Form::Exact
+                    } else {
+                        form
+                    },
+                    boost,
+                }),
+                Tok::Phrase {
+                    field: inner,
+                    text,
+                    slop,
+                    boost,
+                    ..
+                } => Ok(Tok::Phrase {
+                    field: field.or(inner),
+                    text,
+                    slop,
+                    exact: true,
+                    boost,
+                }),
+                _ => Err(QueryError::at(
+                    input,
+                    start,
+                    "= goes before a word or a \"phrase\" (=banking, =\"bank of\")",
+                )),
+            }
+        }
+        _ => Err(QueryError::at(
+            input,
+            start,
+            "= goes before a word or a \"phrase\" (=banking, =\"bank of\")",
+        )),
+    }
 }
 
 fn lex_word(input: &str, chars: &mut Chars<'_>, start: usize) -> Result<Tok, QueryError> {
@@ -218,23 +308,62 @@ fn lex_word(input: &str, chars: &mut Chars<'_>, start: usize) -> Result<Tok, Que
         _ => {}
     }
     let (text, boost) = split_boost(input, raw, start)?;
+    let (text, fuzzy) = split_fuzzy(input, text, start)?;
     let (text, prefix) = match text.strip_suffix('*') {
         Some(stem) => (stem, true),
         None => (text, false),
     };
-    if prefix && (text.is_empty() || text.contains('*')) {
-        return Err(QueryError::at(
-            input,
-            start,
-            "a * may only end a word (bank*), or stand alone for every article",
-        ));
+    if let Some(star) = text.find('*') {
+        let message = if star == 0 {
+            "a word cannot start with *: newsidx matches the start of words (oil*), not their end"
+        } else {
+            "a * may only end a word (bank*), or stand alone for every article"
+        };
+        return Err(QueryError::at(input, start + star, message));
     }
+    // `split_fuzzy` took only letters and digits before `~N`: a fuzzy word
+    // is never a prefix.
+    let form = match (prefix, fuzzy) {
+        (true, _) => Form::Prefix,
+        (false, Some(distance)) => Form::Fuzzy(distance),
+        (false, None) => Form::Stemmed,
+    };
     Ok(Tok::Word {
         field: None,
         text: text.to_string(),
-        prefix,
+        form,
         boost,
     })
+}
+
+/// Splits `word~1` into the word and its edit distance. A `~` that is not
+/// followed by 1 or 2 is an error rather than text: `oil~3` must not quietly
+/// become the phrase "oil 3".
+fn split_fuzzy<'a>(
+    input: &str,
+    word: &'a str,
+    start: usize,
+) -> Result<(&'a str, Option<u8>), QueryError> {
+    let Some(at) = word.rfind('~') else {
+        return Ok((word, None));
+    };
+    let base = &word[..at];
+    if !base.is_empty() && !base.chars().all(char::is_alphanumeric) {
+        return Err(QueryError::at(
+            input,
+            start,
+            "only a word of letters and digits can be fuzzy (oil~1)",
+        ));
+    }
+    match &word[at + 1..] {
+        "1" if at > 0 => Ok((base, Some(1))),
+        "2" if at > 0 => Ok((base, Some(2))),
+        _ => Err(QueryError::at(
+            input,
+            start + at,
+            "~ after a word asks for words spelled like it: write word~1 or word~2 (edits allowed); after a \"phrase\", ~N allows N moves",
+        )),
+    }
 }
 
 fn lex_after_field(
@@ -245,18 +374,22 @@ fn lex_after_field(
     after: usize,
 ) -> Result<Tok, QueryError> {
     match chars.peek().map(|&(_, c)| c) {
-        Some('"') => lex_phrase(input, chars, Some(field.to_string()), start),
+        Some('"') => lex_phrase(input, chars, Some(field.to_string()), false, start),
         Some('(') => Ok(Tok::FieldGroup(field.to_string())),
+        Some('=') => {
+            chars.next();
+            lex_exact(input, chars, Some(field.to_string()), after)
+        }
         Some(c) if is_word_char(c) => match lex_word(input, chars, after)? {
             Tok::Word {
                 field: None,
                 text,
-                prefix,
+                form,
                 boost,
             } => Ok(Tok::Word {
                 field: Some(field.to_string()),
                 text,
-                prefix,
+                form,
                 boost,
             }),
             _ => Err(QueryError::at(
@@ -277,6 +410,7 @@ fn lex_phrase(
     input: &str,
     chars: &mut Chars<'_>,
     field: Option<String>,
+    exact: bool,
     start: usize,
 ) -> Result<Tok, QueryError> {
     let Some((open, _)) = chars.next() else {
@@ -296,6 +430,7 @@ fn lex_phrase(
             }
         }
     }
+    check_phrase_stars(input, &text, open + 1)?;
     let mut slop = 0;
     if let Some(&(at, '~')) = chars.peek() {
         chars.next();
@@ -303,12 +438,12 @@ fn lex_phrase(
         slop = digits
             .parse()
             .ok()
-            .filter(|&n: &u32| n <= 1000)
+            .filter(|&n: &u32| n <= MAX_SLOP)
             .ok_or_else(|| {
                 QueryError::at(
                     input,
                     at,
-                    "expected a number from 0 to 1000 after ~ (\"a b\"~3)",
+                    format!("expected a number from 0 to {MAX_SLOP} after ~ (\"a b\"~3)"),
                 )
             })?;
     }
@@ -326,8 +461,33 @@ fn lex_phrase(
         field,
         text,
         slop,
+        exact,
         boost,
     })
+}
+
+/// A `*` in a phrase must end a word (`"petro* company"`): directly after a
+/// letter or digit, and not before one. `text` starts at byte `offset` of
+/// the input.
+fn check_phrase_stars(input: &str, text: &str, offset: usize) -> Result<(), QueryError> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        if c != '*' {
+            continue;
+        }
+        let after_word = i > 0 && chars[i - 1].1.is_alphanumeric();
+        let before_word = chars
+            .get(i + 1)
+            .is_some_and(|&(_, n)| n.is_alphanumeric() || n == '*');
+        if !after_word || before_word {
+            return Err(QueryError::at(
+                input,
+                offset + at,
+                "a * in a phrase may only end a word (\"petro* company\")",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn lex_boost(input: &str, chars: &mut Chars<'_>) -> Result<Option<f32>, QueryError> {
@@ -425,30 +585,20 @@ impl Parser<'_> {
         })
     }
 
+    /// Clauses side by side (juxtaposition), each an `AND` chain.
     fn and(&mut self, field: Option<&str>) -> Result<Node, QueryError> {
         let mut clauses = Vec::new();
-        let mut explicit_and = false;
         loop {
             match self.peek() {
                 None | Some((Tok::Close | Tok::Or, _)) => break,
                 Some((Tok::And, at)) => {
-                    if clauses.is_empty() {
-                        return Err(QueryError::at(
-                            self.input,
-                            at,
-                            "AND needs something on its left",
-                        ));
-                    }
-                    self.next += 1;
-                    explicit_and = true;
-                    if matches!(
-                        self.peek(),
-                        None | Some((Tok::Close | Tok::Or | Tok::And, _))
-                    ) {
-                        return Err(self.error_here("AND needs something on its right"));
-                    }
+                    return Err(QueryError::at(
+                        self.input,
+                        at,
+                        "AND needs something on its left",
+                    ));
                 }
-                Some(_) => clauses.push(self.unary(field)?),
+                Some(_) => clauses.push(self.conj(field)?),
             }
         }
         if clauses.is_empty() {
@@ -464,9 +614,37 @@ impl Parser<'_> {
         }
         Ok(Node::And {
             clauses,
-            explicit_and,
+            explicit_and: false,
             boost: 1.0,
         })
+    }
+
+    /// A clause, or clauses joined by `AND`: those are all required, also
+    /// with `--any`, and form one clause of the sequence around them.
+    fn conj(&mut self, field: Option<&str>) -> Result<(Modifier, Node), QueryError> {
+        let first = self.unary(field)?;
+        if !matches!(self.peek(), Some((Tok::And, _))) {
+            return Ok(first);
+        }
+        let mut clauses = vec![first];
+        while let Some((Tok::And, _)) = self.peek() {
+            self.next += 1;
+            if matches!(
+                self.peek(),
+                None | Some((Tok::Close | Tok::Or | Tok::And, _))
+            ) {
+                return Err(self.error_here("AND needs something on its right"));
+            }
+            clauses.push(self.unary(field)?);
+        }
+        Ok((
+            Modifier::Plain,
+            Node::And {
+                clauses,
+                explicit_and: true,
+                boost: 1.0,
+            },
+        ))
     }
 
     fn unary(&mut self, field: Option<&str>) -> Result<(Modifier, Node), QueryError> {
@@ -498,14 +676,14 @@ impl Parser<'_> {
             Tok::Word {
                 field: f,
                 text,
-                prefix,
+                form,
                 boost,
             } => {
                 let field = self.field(f, field, at)?;
                 Ok(Node::Word {
                     field,
                     text,
-                    prefix,
+                    form,
                     boost: boost.unwrap_or(1.0),
                 })
             }
@@ -513,6 +691,7 @@ impl Parser<'_> {
                 field: f,
                 text,
                 slop,
+                exact,
                 boost,
             } => {
                 let field = self.field(f, field, at)?;
@@ -520,6 +699,7 @@ impl Parser<'_> {
                     field,
                     text,
                     slop,
+                    exact,
                     boost: boost.unwrap_or(1.0),
                 })
             }

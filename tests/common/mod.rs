@@ -21,6 +21,23 @@ pub fn sample_corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus")
 }
 
+/// A real corpus next to the checkout (`../shared/corpora/NAME`), or `None`
+/// when it is absent, said on stdout; with `NEWSIDX_REQUIRE_CORPORA=1` an
+/// absent corpus fails the test instead.
+pub fn corpus(name: &str) -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpora")
+        .join(name);
+    if root.join("articles").is_dir() {
+        return Some(root);
+    }
+    if std::env::var_os("NEWSIDX_REQUIRE_CORPORA").is_some_and(|v| v == "1") {
+        panic!("NEWSIDX_REQUIRE_CORPORA=1 but {} is absent", root.display());
+    }
+    println!("skipped: {} not found", root.display());
+    None
+}
+
 /// Copies a folder tree (files and folders, hidden ones included).
 pub fn copy_dir(src: &Path, dst: &Path) {
     fs::create_dir_all(dst).expect("create copy folder");

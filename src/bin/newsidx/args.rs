@@ -38,7 +38,9 @@ pub enum Command {
     /// Parse article files and print them as JSON Lines (one object per file).
     ///
     /// Each line is either an article
-    /// `{"path","id","date","source","headline","body","notice","comments","repaired"}`
+    /// `{"path","id","date","date_problem","source","headline","body","notice","comments","repaired"}`
+    /// (`date_problem` says why the date of a date line was not taken, such
+    /// as 2018-02-30)
     /// or a file that holds none, `{"path","skipped","detail"}` with `skipped`
     /// one of empty, binary, too_large, unreadable. Nothing is indexed.
     #[command(after_help = EXIT_CODES_HELP)]
@@ -64,11 +66,13 @@ pub enum Command {
     Show(ShowArgs),
     /// Search the index.
     ///
-    /// All words are required unless --any is given. Query language: words;
-    /// "exact phrases"; "phrase with slop"~3; AND, OR, NOT, +word, -word and
-    /// parentheses; headline:, body:, comments: and source: before a word or
-    /// phrase; prefixes such as bank*; word^2 to boost. Exits 1 when nothing
-    /// matches, as grep does.
+    /// All words are required unless --any is given. Query language: words
+    /// (stemmed: banks finds banking); "exact phrases"; "phrase with slop"~3;
+    /// AND, OR, NOT, +word, -word and parentheses; headline:, body:, comments:
+    /// and source: before a word or phrase; prefixes of words as written such
+    /// as bank*, also in phrases ("petro* company"); =word and ="a phrase" as
+    /// written; word~1 and word~2 for words within 1 or 2 edits; word^2 to
+    /// boost. Exits 1 when nothing matches, as grep does.
     #[command(after_help = EXIT_CODES_HELP)]
     Search(SearchArgs),
     /// Score the ranking on a test collection (queries and relevance
@@ -157,9 +161,10 @@ impl From<SourceFromArg> for SourceFrom {
 #[derive(Debug, Args)]
 pub struct IndexArgs {
     /// The archive folder: every *.txt file below it is an article (hidden
-    /// files and folders are skipped).
+    /// files and folders are skipped) [default: the folder the index was
+    /// built from].
     #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
+    pub dir: Option<PathBuf>,
     #[command(flatten)]
     pub index: IndexPath,
     /// Memory budget of the index writer, in megabytes.
@@ -234,12 +239,24 @@ pub struct StatsArgs {
 /// Arguments of `newsidx show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The article's id (file stem, e.g. 000_0649edb95e3e8da2) or its path
-    /// relative to the archive folder.
+    /// The article's id (file stem, e.g. 000_0649edb95e3e8da2), its file
+    /// name (ID.txt), a prefix of its id that no other id shares, or its
+    /// path (relative to the archive folder, or to where you stand).
     #[arg(value_name = "ID")]
     pub id: String,
     #[command(flatten)]
     pub index: IndexPath,
+    /// Show only the comments that match this query, with the matches
+    /// marked (what `search` counts as matching comments).
+    #[arg(long, value_name = "QUERY")]
+    pub matching: Option<String>,
+    /// With --matching: match any word instead of all of them, as `search
+    /// --any` does.
+    #[arg(long, requires = "matching")]
+    pub any: bool,
+    /// With --matching: when shown in bold.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
     #[command(flatten)]
     pub json: JsonFlag,
 }
@@ -344,6 +361,10 @@ pub enum PeriodArg {
     Year,
     /// Calendar months.
     Month,
+    /// ISO weeks (Monday to Sunday), labelled 2019-W09.
+    Week,
+    /// Days.
+    Day,
 }
 
 impl From<PeriodArg> for Period {
@@ -351,6 +372,8 @@ impl From<PeriodArg> for Period {
         match arg {
             PeriodArg::Year => Period::Year,
             PeriodArg::Month => Period::Month,
+            PeriodArg::Week => Period::Week,
+            PeriodArg::Day => Period::Day,
         }
     }
 }
@@ -378,34 +401,53 @@ pub struct SearchArgs {
     /// are then left out, unless quoted or required with +).
     #[arg(long)]
     pub any: bool,
-    /// Only articles dated on or after this day (YYYY, YYYY-MM or YYYY-MM-DD).
+    /// Only articles dated on or after this day (YYYY, YYYY-MM or YYYY-MM-DD;
+    /// years 0001 to 9999); also where a timeline starts.
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
     /// Only articles dated on or before this day (YYYY, YYYY-MM or
-    /// YYYY-MM-DD; a year or month includes all of it).
+    /// YYYY-MM-DD; a year or month includes all of it); also where a
+    /// timeline ends.
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
-    /// Only articles of this source (exact name, any case; repeat for several).
+    /// Only articles of this source: its whole name (any case), or words of
+    /// its name in a row, as source: in a query ("Fox News", marrowfield).
+    /// Repeat for several.
     #[arg(long, value_name = "NAME")]
     pub source: Vec<String>,
+    /// Only articles without a source (shown as "unknown"); with --source,
+    /// those too.
+    #[arg(long)]
+    pub unknown_source: bool,
     /// Where unqualified words are searched.
     #[arg(long = "in", value_enum, value_name = "WHERE", default_value_t = InArg::All)]
     pub search_in: InArg,
     /// Result order.
     #[arg(long, value_enum, value_name = "ORDER", default_value_t = SortArg::Relevance)]
     pub sort: SortArg,
-    /// Hits to show.
-    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
-    pub limit: usize,
+    /// Hits to show [default: 10; every hit with -l].
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<usize>,
     /// Hits to skip (for the next pages).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub offset: usize,
     /// Count matching articles per source and/or year (comma-separated).
     #[arg(long, value_enum, value_name = "FACETS", value_delimiter = ',')]
     pub facets: Vec<FacetArg>,
-    /// Count matching articles per year or month, as a bar chart.
+    /// Count matching articles per year, month, week or day, as a bar chart
+    /// (empty periods included, from --from to --to when given).
     #[arg(long, value_enum, value_name = "PERIOD")]
     pub timeline: Option<PeriodArg>,
+    /// One line per matching comment (with --in comments: results at the
+    /// level of comments), every matching comment of each hit.
+    #[arg(long, conflicts_with_all = ["files_with_matches", "count"])]
+    pub per_comment: bool,
+    /// Print only the paths of the matching articles' files, one a line.
+    #[arg(long, short = 'l', conflicts_with_all = ["count", "json"])]
+    pub files_with_matches: bool,
+    /// Print only the number of matching articles.
+    #[arg(long, conflicts_with = "json")]
+    pub count: bool,
     /// Highlight matched terms in bold.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
@@ -414,6 +456,17 @@ pub struct SearchArgs {
 }
 
 impl SearchArgs {
+    /// The page size: `--limit`, or 10, or every hit for `-l`; none for
+    /// `--count`.
+    pub fn limit(&self) -> usize {
+        match (self.limit, self.files_with_matches, self.count) {
+            (_, _, true) => 0,
+            (Some(n), _, _) => n,
+            (None, true, _) => usize::MAX,
+            (None, false, _) => newsidx::search::DEFAULT_LIMIT,
+        }
+    }
+
     /// The library request; a malformed date is a query error (usage).
     pub fn request(&self) -> Result<SearchRequest, QueryError> {
         let from = self
@@ -431,7 +484,14 @@ impl SearchArgs {
             .search_in(self.search_in.into())
             .any(self.any)
             .sort(self.sort.into())
-            .page(self.limit, self.offset)
+            .page(self.limit(), self.offset)
+            .unknown_source(self.unknown_source)
+            .snippets(!self.files_with_matches && !self.count)
+            .comment_snippets(if self.per_comment {
+                usize::MAX
+            } else {
+                newsidx::snippet::MAX_COMMENT_SNIPPETS
+            })
             .facets(
                 self.facets.contains(&FacetArg::Source),
                 self.facets.contains(&FacetArg::Year),

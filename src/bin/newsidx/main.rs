@@ -48,6 +48,12 @@ fn report_error(err: &anyhow::Error) -> Exit {
 /// The exit code of an error: from the library's error kind when a library
 /// error is in the chain, "internal" otherwise.
 fn exit_code(err: &anyhow::Error) -> Exit {
+    if err
+        .chain()
+        .any(|cause| cause.downcast_ref::<exit::UsageError>().is_some())
+    {
+        return Exit::Usage;
+    }
     library_error(err).map_or(Exit::Internal, |e| e.kind().into())
 }
 
@@ -108,6 +114,8 @@ mod tests {
         let err = Err::<(), _>(err).context("stats").unwrap_err();
         assert_eq!(exit_code(&err).code(), 3);
         assert_eq!(exit_code(&anyhow::anyhow!("other")), Exit::Internal);
+        let usage = anyhow::Error::new(exit::UsageError("no such file".into())).context("eval");
+        assert_eq!(exit_code(&usage), Exit::Usage);
     }
 
     #[test]

@@ -7,18 +7,28 @@ use std::path::Path;
 use anyhow::Context;
 use newsidx::Archive;
 use newsidx::eval::metrics::{self, Evaluation};
-use newsidx::eval::{self as evaluation, EvalOptions};
+use newsidx::eval::{self as evaluation, Coverage, EvalOptions};
 
 use super::Out;
 use crate::args::EvalArgs;
-use crate::exit::Exit;
+use crate::exit::{Exit, UsageError};
 
 pub(crate) fn run(args: &EvalArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
-    let queries = evaluation::parse_queries(&read(&args.queries)?)
-        .with_context(|| format!("{}: not a queries file", args.queries.display()))?;
-    let qrels = metrics::parse_qrels(&read(&args.qrels)?)
-        .with_context(|| format!("{}: not a TREC qrels file", args.qrels.display()))?;
+    let queries = evaluation::parse_queries(&read(&args.queries)?).map_err(|e| {
+        UsageError(format!(
+            "{}: not a queries file (`qid<TAB>text` a line): {e}",
+            args.queries.display()
+        ))
+    })?;
+    let qrels = metrics::parse_qrels(&read(&args.qrels)?).map_err(|e| {
+        UsageError(format!(
+            "{}: not a TREC qrels file (`qid iter docid rel` a line): {e}",
+            args.qrels.display()
+        ))
+    })?;
     let archive = Archive::open(args.index.path())?;
+    let coverage = archive.coverage(&qrels)?;
+    warn_about_coverage(coverage, archive.path());
     let options = EvalOptions {
         depth: args.depth,
         ..EvalOptions::default()
@@ -39,11 +49,33 @@ pub(crate) fn run(args: &EvalArgs, out: &mut Out<impl Write>) -> anyhow::Result<
     } else {
         write_table(&result, args.verbose, &mut out.w)?;
     }
-    Ok(Exit::Success)
+    // Figures over an index that holds none of the judged articles measure
+    // nothing: say so in the exit code too.
+    Ok(Exit::complete_if(coverage.missing < coverage.judged))
 }
 
+/// Warns when judged articles are missing from the index: all of them (the
+/// wrong index, most likely), or some (they count as not found).
+fn warn_about_coverage(coverage: Coverage, index: &Path) {
+    let Coverage { judged, missing } = coverage;
+    if judged > 0 && missing == judged {
+        eprintln!(
+            "newsidx: warning: none of the {judged} judged articles is in the index at {}: every figure is 0; is this the index of the test collection?",
+            index.display()
+        );
+    } else if missing > 0 {
+        eprintln!(
+            "newsidx: warning: {missing} of the {judged} judged articles are not in the index at {}; they count as not found",
+            index.display()
+        );
+    }
+}
+
+/// Reads a file the user named: a missing or unreadable one is a usage
+/// error.
 fn read(path: &Path) -> anyhow::Result<String> {
-    fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    fs::read_to_string(path)
+        .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())).into())
 }
 
 fn write_table(e: &Evaluation, verbose: bool, w: &mut impl Write) -> anyhow::Result<()> {

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use newsidx::indexer::check_locations;
@@ -9,14 +10,18 @@ use newsidx::{Archive, IndexReport};
 
 use super::{Out, human_bytes, skipped_line};
 use crate::args::IndexArgs;
-use crate::exit::Exit;
+use crate::exit::{Exit, UsageError};
 use crate::progress;
 use crate::term::maybe_escape;
 
 pub(crate) fn run(args: &IndexArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
     let index_path = args.index.path();
+    let dir = match &args.dir {
+        Some(dir) => dir.clone(),
+        None => remembered_archive(&index_path)?,
+    };
     // Refuse a bad archive folder or an index inside it before creating anything.
-    check_locations(&args.dir, &index_path)?;
+    check_locations(&dir, &index_path)?;
     let archive = if args.rebuild {
         // An index the error messages say to rebuild (damaged, of another
         // schema version or text analysis) is accepted rather than refused.
@@ -28,7 +33,7 @@ pub(crate) fn run(args: &IndexArgs, out: &mut Out<impl Write>) -> anyhow::Result
     let mut options = args.options();
     options.progress = Some(progress::callback(bar.clone()));
     options.cancel = Some(progress::cancel_on_ctrl_c(bar.clone(), args.rebuild));
-    let result = archive.index_dir(&args.dir, &options);
+    let result = archive.index_dir(&dir, &options);
     bar.finish_and_clear();
     let report = result?;
     for note in &report.notes {
@@ -57,6 +62,26 @@ pub(crate) fn run(args: &IndexArgs, out: &mut Out<impl Write>) -> anyhow::Result
     }
     let unreadable = report.skipped.get("unreadable").copied().unwrap_or(0);
     Ok(Exit::complete_if(unreadable == 0 && report.kept == 0))
+}
+
+/// The archive folder the index was built from, for `newsidx index` without
+/// a folder.
+fn remembered_archive(index: &Path) -> anyhow::Result<PathBuf> {
+    match Archive::open(index) {
+        Ok(archive) => archive.record()?.archive.ok_or_else(|| {
+            UsageError(format!(
+                "the index at {} has not indexed an archive yet: name the archive folder (newsidx index DIR)",
+                index.display()
+            ))
+            .into()
+        }),
+        Err(newsidx::Error::IndexNotFound { .. }) => Err(UsageError(format!(
+            "no index at {}: name the archive folder to create one (newsidx index DIR)",
+            index.display()
+        ))
+        .into()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The report for people.

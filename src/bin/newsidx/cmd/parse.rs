@@ -18,6 +18,8 @@ struct ParsedLine<'a> {
     path: &'a str,
     id: &'a str,
     date: Option<String>,
+    /// Why the date header's date was not taken.
+    date_problem: Option<&'a str>,
     source: Option<&'a str>,
     headline: &'a str,
     body: &'a [String],
@@ -32,6 +34,7 @@ impl<'a> From<&'a Article> for ParsedLine<'a> {
             path: &a.path,
             id: &a.id,
             date: a.date.map(article::format_date),
+            date_problem: a.date_problem.as_deref(),
             source: a.source.as_deref(),
             headline: &a.headline,
             body: &a.body,

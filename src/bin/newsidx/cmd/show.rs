@@ -1,18 +1,27 @@
-//! `newsidx show ID`: one article in full.
+//! `newsidx show ID`: one article in full, or (`--matching QUERY`) only its
+//! comments that match a query.
 
 use std::io::Write;
 
 use anyhow::Context;
 use newsidx::Archive;
+use newsidx::query::SearchIn;
+use newsidx::search::SearchRequest;
 use newsidx::show::StoredArticle;
+use newsidx::snippet::CommentSnippet;
+use serde::Serialize;
 
 use super::Out;
+use super::search::{Style, highlighted, shell_word};
 use crate::args::ShowArgs;
 use crate::exit::Exit;
 use crate::term::maybe_escape;
 
 pub(crate) fn run(args: &ShowArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
     let archive = Archive::open(args.index.path())?;
+    if let Some(query) = &args.matching {
+        return run_matching(&archive, query, args, out);
+    }
     let articles = archive.get(&args.id)?;
     if args.json.json {
         serde_json::to_writer_pretty(&mut out.w, &articles).context("cannot encode JSON")?;
@@ -26,14 +35,83 @@ pub(crate) fn run(args: &ShowArgs, out: &mut Out<impl Write>) -> anyhow::Result<
         }
     }
     if articles.is_empty() {
-        out.w.flush()?;
-        eprintln!(
-            "newsidx: no article with id or path {:?} in the index",
-            args.id
-        );
-        return Ok(Exit::Incomplete);
+        return not_found(args, out);
     }
     Ok(Exit::Success)
+}
+
+fn not_found(args: &ShowArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
+    out.w.flush()?;
+    eprintln!(
+        "newsidx: no article with id, file name or path {:?} in the index",
+        args.id
+    );
+    Ok(Exit::Incomplete)
+}
+
+/// One article with its matching comments, as `--json` writes it.
+#[derive(Serialize)]
+struct Matching<'a> {
+    id: &'a str,
+    path: &'a str,
+    comment_count: usize,
+    comments_matched: usize,
+    comments: &'a [CommentSnippet],
+}
+
+fn run_matching(
+    archive: &Archive,
+    query: &str,
+    args: &ShowArgs,
+    out: &mut Out<impl Write>,
+) -> anyhow::Result<Exit> {
+    let request = SearchRequest::new(query)
+        .search_in(SearchIn::Comments)
+        .any(args.any);
+    let found = archive.matching_comments(&args.id, &request)?;
+    if args.json.json {
+        let lines: Vec<Matching> = found
+            .iter()
+            .map(|(a, c)| Matching {
+                id: &a.id,
+                path: &a.path,
+                comment_count: a.comments.len(),
+                comments_matched: c.len(),
+                comments: c,
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out.w, &lines).context("cannot encode JSON")?;
+        writeln!(out.w)?;
+    } else {
+        let style = Style::new(args.color, out.terminal);
+        for (i, (article, comments)) in found.iter().enumerate() {
+            if i > 0 {
+                writeln!(out.w)?;
+            }
+            let of = article.comments.len();
+            writeln!(
+                out.w,
+                "{}: {} of {of} comment{} match {}",
+                maybe_escape(&article.path, style.escape),
+                comments.len(),
+                if of == 1 { "" } else { "s" },
+                maybe_escape(&shell_word(query), style.escape)
+            )?;
+            for c in comments {
+                writeln!(
+                    out.w,
+                    "  [{}/{}] {}",
+                    c.number,
+                    c.of,
+                    highlighted(&c.snippet, style)
+                )?;
+            }
+        }
+    }
+    if found.is_empty() {
+        return not_found(args, out);
+    }
+    Ok(Exit::complete_if(found.iter().any(|(_, c)| !c.is_empty())))
 }
 
 fn write_article(a: &StoredArticle, out: &mut Out<impl Write>) -> anyhow::Result<()> {
