@@ -85,6 +85,7 @@ pub mod search;
 pub mod show;
 pub mod snippet;
 pub mod stats;
+pub mod story;
 pub mod tally;
 pub mod walk;
 
