@@ -106,7 +106,7 @@ fn seeds() -> Vec<u64> {
 
 /// Pairwise counts of a grouping against the labels.
 ///
-/// Ambiguous pairs (one family, two stories) count neither way: they are
+/// Ambiguous pairs ([`EvalSet::is_ambiguous`]) count neither way: they are
 /// taken out of the found pairs, and counted apart.
 #[derive(Debug, Default, Clone, Copy)]
 struct Pairs {
@@ -130,16 +130,36 @@ impl Pairs {
             out
         }
         let n = set.truth.len();
-        let t = |i: usize| set.truth[i];
-        let fam = |i: usize| set.family[i];
-        let ambiguous =
-            pairs(count((0..n).map(fam))) - pairs(count((0..n).map(|i| (fam(i), t(i)))));
-        let ambiguous_found = pairs(count((0..n).map(|i| (found[i], fam(i)))))
-            - pairs(count((0..n).map(|i| (found[i], fam(i), t(i)))));
+        let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, &g) in found.iter().enumerate() {
+            groups.entry(g).or_default().push(i);
+        }
+        let ambiguous_found = groups
+            .values()
+            .map(|m| {
+                let mut k = 0;
+                for (x, &a) in m.iter().enumerate() {
+                    k += m[x + 1..]
+                        .iter()
+                        .filter(|&&b| set.is_ambiguous(a, b))
+                        .count() as u64;
+                }
+                k
+            })
+            .sum();
+        let by_origin = count(set.origin.iter().copied());
+        let ambiguous = set
+            .ambiguous
+            .iter()
+            .filter(|&&(x, y)| set.truth[x] != set.truth[y])
+            .map(|(x, y)| {
+                by_origin.get(x).copied().unwrap_or(0) * by_origin.get(y).copied().unwrap_or(0)
+            })
+            .sum();
         Pairs {
-            true_pairs: pairs(count((0..n).map(t))),
+            true_pairs: pairs(count(set.truth.iter())),
             found_pairs: pairs(count(found.iter())) - ambiguous_found,
-            both: pairs(count((0..n).map(|i| (t(i), found[i])))),
+            both: pairs(count((0..n).map(|i| (set.truth[i], found[i])))),
             ambiguous,
             ambiguous_found,
         }
@@ -331,7 +351,7 @@ fn false_pairs(
         largest = largest.max(members.len());
         for (x, &a) in members.iter().enumerate() {
             for &b in &members[x + 1..] {
-                if set.truth[a] != set.truth[b] && set.family[a] != set.family[b] {
+                if set.truth[a] != set.truth[b] && !set.is_ambiguous(a, b) {
                     let (ka, kb) = (kind(a), kind(b));
                     *by_kind
                         .entry(if ka <= kb { (ka, kb) } else { (kb, ka) })
@@ -438,96 +458,35 @@ fn sweep(base: &[Doc], originals: usize, seeds: &[u64]) {
             )
         })
         .collect();
-    let d = Params::DEFAULT;
+    let v = |name: &str, change: fn(&mut Params)| {
+        let mut p = Params::DEFAULT;
+        change(&mut p);
+        (name.to_string(), p)
+    };
     let variants: Vec<(String, Params)> = vec![
-        ("none".into(), d),
-        ("shingle 4".into(), Params { shingle: 4, ..d }),
-        ("shingle 5".into(), Params { shingle: 5, ..d }),
-        (
-            "shingle 5, min containment 0.45".into(),
-            Params {
-                shingle: 5,
-                min_containment: 0.45,
-                ..d
-            },
-        ),
-        ("shingle 8".into(), Params { shingle: 8, ..d }),
-        ("sketch 32".into(), Params { sketch: 32, ..d }),
-        ("sketch 48".into(), Params { sketch: 48, ..d }),
-        (
-            "min containment 0.35".into(),
-            Params {
-                min_containment: 0.35,
-                ..d
-            },
-        ),
-        (
-            "min containment 0.45".into(),
-            Params {
-                min_containment: 0.45,
-                ..d
-            },
-        ),
-        (
-            "min Jaccard 0.1".into(),
-            Params {
-                min_jaccard: 0.1,
-                ..d
-            },
-        ),
-        (
-            "min Jaccard 0.2".into(),
-            Params {
-                min_jaccard: 0.2,
-                ..d
-            },
-        ),
-        (
-            "min shared 0".into(),
-            Params {
-                min_shared: 0.0,
-                ..d
-            },
-        ),
-        (
-            "min shared 15".into(),
-            Params {
-                min_shared: 15.0,
-                ..d
-            },
-        ),
-        (
-            "no figure check".into(),
-            Params {
-                min_figure_overlap: 0.0,
-                ..d
-            },
-        ),
-        (
-            "min figure overlap 0.6".into(),
-            Params {
-                min_figure_overlap: 0.6,
-                ..d
-            },
-        ),
-        (
-            "min figures 3".into(),
-            Params {
-                min_figures: 3,
-                ..d
-            },
-        ),
-        ("min words 15".into(), Params { min_words: 15, ..d }),
-        ("min words 30".into(), Params { min_words: 30, ..d }),
-        ("8 bands".into(), Params { bands: 8, ..d }),
-        ("16 bands".into(), Params { bands: 16, ..d }),
-        (
-            "leader chaining".into(),
-            Params {
-                chaining: Chaining::Leader,
-                ..d
-            },
-        ),
+        v("none", |_| {}),
+        v("shingle 4", |p| p.shingle = 4),
+        v("shingle 5", |p| p.shingle = 5),
+        v("shingle 8", |p| p.shingle = 8),
+        v("sketch 32", |p| p.sketch = 32),
+        v("sketch 48", |p| p.sketch = 48),
+        v("min containment 0.35", |p| p.min_containment = 0.35),
+        v("min containment 0.45", |p| p.min_containment = 0.45),
+        v("min Jaccard 0.1", |p| p.min_jaccard = 0.1),
+        v("min Jaccard 0.2", |p| p.min_jaccard = 0.2),
+        v("min shared 0", |p| p.min_shared = 0.0),
+        v("min shared 20", |p| p.min_shared = 20.0),
+        v("no figure check", |p| p.min_figure_overlap = 0.0),
+        v("min figure overlap 0.6", |p| p.min_figure_overlap = 0.6),
+        v("min figures 3", |p| p.min_figures = 3),
+        v("min words 15", |p| p.min_words = 15),
+        v("min words 30", |p| p.min_words = 30),
+        v("8 bands", |p| p.bands = 8),
+        v("16 bands", |p| p.bands = 16),
+        v("leader chaining", |p| p.chaining = Chaining::Leader),
+        v("no name check", |p| p.min_name_overlap = 0.0),
+        v("min name overlap 0.6", |p| p.min_name_overlap = 0.6),
+        v("min names 2", |p| p.min_names = 2),
     ];
     for (name, params) in variants {
         let cells: Vec<String> = sets
@@ -586,7 +545,7 @@ fn dump(path: &str, set: &EvalSet, entries: &[Entry], params: &Params) {
             kind(a),
             kind(b),
             u8::from(set.truth[a] == set.truth[b]),
-            u8::from(set.truth[a] != set.truth[b] && set.family[a] == set.family[b]),
+            u8::from(set.is_ambiguous(a, b)),
             entries[a].signature.words(),
             entries[b].signature.words(),
             s.jaccard,
@@ -599,7 +558,7 @@ fn dump(path: &str, set: &EvalSet, entries: &[Entry], params: &Params) {
     let mut docs = std::io::BufWriter::new(
         std::fs::File::create(format!("{path}.docs")).expect("cannot write the dump"),
     );
-    writeln!(docs, "path\ttruth\tfamily\tkind\twords\tshingles\tdate\tid").expect("write");
+    writeln!(docs, "path\ttruth\torigin\tkind\twords\tshingles\tdate\tid").expect("write");
     for (i, d) in set.docs.iter().enumerate() {
         let kind = match d.kind {
             Kind::Base => "base",
@@ -613,7 +572,7 @@ fn dump(path: &str, set: &EvalSet, entries: &[Entry], params: &Params) {
             "{}\t{}\t{}\t{kind}\t{}\t{}\t{date}\t{}",
             d.path,
             set.truth[i],
-            set.family[i],
+            set.origin[i],
             s.words(),
             s.shingles(),
             d.id

@@ -39,7 +39,8 @@
 //!     figures (eurobond issues, weekly jobless claims: other stories); no
 //!     script tells these apart reliably. Such pairs (and the pairs of a
 //!     copy of one with the other) are left out of the scores and counted
-//!     apart: the article's `family` says which pairs.
+//!     apart ([`EvalSet::is_ambiguous`]). The exclusion is pair by pair: two
+//!     articles ambiguous with a third are not therefore ambiguous.
 //!   - everything else, templated items with other figures included
 //!     (earnings tables, weekly Fed figures, price tables): other stories.
 
@@ -127,15 +128,27 @@ pub struct EvalSet {
     pub docs: Vec<Doc>,
     /// The true story of each article (an index into `docs`).
     pub truth: Vec<usize>,
-    /// Articles of one family but of different stories form ambiguous
-    /// pairs, left out of the scores (an index into `docs`).
-    pub family: Vec<usize>,
+    /// The base article each article comes from (itself for base articles
+    /// and variants).
+    pub origin: Vec<usize>,
+    /// Pairs of base articles (lower index first) that the oracle cannot
+    /// label.
+    pub ambiguous: std::collections::HashSet<(usize, usize)>,
     /// Natural duplicate pairs found by the oracle (one story).
     pub natural_pairs: usize,
     /// Natural ambiguous pairs found by the oracle.
     pub ambiguous_pairs: usize,
     /// Originals that were copied.
     pub originals: usize,
+}
+
+impl EvalSet {
+    /// Whether articles `a` and `b` form a pair the labels cannot tell:
+    /// of two stories, from base articles that the oracle found ambiguous.
+    pub fn is_ambiguous(&self, a: usize, b: usize) -> bool {
+        let (x, y) = (self.origin[a], self.origin[b]);
+        self.truth[a] != self.truth[b] && self.ambiguous.contains(&(x.min(y), x.max(y)))
+    }
 }
 
 /// Reads every article of `root/articles` (sorted by path).
@@ -272,8 +285,8 @@ pub fn build(
     let mut rng = Rng::new(seed ^ 0x7374_6f72_6965_7321);
     let words: Vec<Vec<String>> = base.iter().map(oracle_words).collect();
     let mut truth: Vec<usize> = (0..base.len()).collect();
-    let mut family: Vec<usize> = (0..base.len()).collect();
-    let (natural_pairs, ambiguous_pairs) = natural_pairs(&base, &words, &mut truth, &mut family);
+    let mut origin: Vec<usize> = (0..base.len()).collect();
+    let (natural_pairs, ambiguous) = natural_pairs(&base, &words, &mut truth);
     let eligible: Vec<usize> = (0..base.len())
         .filter(|&i| words_range.contains(&words[i].len()))
         .collect();
@@ -286,14 +299,14 @@ pub fn build(
             let edits = pick_edits(&mut rng);
             let doc = make_copy(&docs[..base_len], o, c, edits, &mut rng);
             truth.push(truth[o]);
-            family.push(family[o]);
+            origin.push(o);
             docs.push(doc);
         }
         if figure_share(&words[o]) >= 0.15 {
             for (k, keep_third) in [(0, false), (1, true)] {
                 let doc = make_variant(&docs[o], o, k, keep_third, &mut rng);
                 truth.push(docs.len());
-                family.push(docs.len());
+                origin.push(docs.len());
                 docs.push(doc);
             }
         }
@@ -301,9 +314,10 @@ pub fn build(
     EvalSet {
         docs,
         truth,
-        family,
+        origin,
         natural_pairs,
-        ambiguous_pairs,
+        ambiguous_pairs: ambiguous.len(),
+        ambiguous,
         originals: chosen.len(),
     }
 }
@@ -336,7 +350,8 @@ pub fn build_short(
         }
     }
     EvalSet {
-        family: truth.clone(),
+        origin: (0..docs.len()).collect(),
+        ambiguous: Default::default(),
         docs,
         truth,
         natural_pairs: 0,
@@ -399,14 +414,13 @@ fn other_figures(a: &[String], b: &[String]) -> bool {
     least >= 3 && (common as f64) < 0.5 * least as f64
 }
 
-/// Finds the natural pairs: unions duplicates in `truth`, and duplicates and
-/// ambiguous pairs in `family`; returns how many of each.
+/// Finds the natural pairs: unions duplicates in `truth`; returns their
+/// number and the ambiguous pairs.
 fn natural_pairs(
     base: &[Doc],
     words: &[Vec<String>],
     truth: &mut [usize],
-    family: &mut [usize],
-) -> (usize, usize) {
+) -> (usize, std::collections::HashSet<(usize, usize)>) {
     let sets: Vec<Vec<u64>> = words.iter().map(|w| shingle_set(w, 5)).collect();
     let mut postings: HashMap<u64, Vec<usize>> = HashMap::new();
     for (i, set) in sets.iter().enumerate() {
@@ -448,9 +462,7 @@ fn natural_pairs(
         }
     }
     union_all(truth, &duplicates);
-    union_all(family, &duplicates);
-    union_all(family, &ambiguous);
-    (duplicates.len(), ambiguous.len())
+    (duplicates.len(), ambiguous.into_iter().collect())
 }
 
 /// Unions the pairs in `labels` (each label: the least member of its set).

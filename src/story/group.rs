@@ -86,12 +86,13 @@ fn cluster(members: &[&Entry], params: &Params) -> Vec<usize> {
     if params.chaining == Chaining::Components {
         return first;
     }
+    let same =
+        |a: usize, b: usize| same_story(&members[a].signature, &members[b].signature, params);
+    // Leaders, from the earliest: each article joins the earliest leader it
+    // copies, or leads a story of its own.
     let mut leaders: Vec<usize> = Vec::new();
     for &m in &order {
-        let leader = leaders
-            .iter()
-            .copied()
-            .find(|&l| same_story(&members[m].signature, &members[l].signature, params));
+        let leader = leaders.iter().copied().find(|&l| same(m, l));
         first[m] = leader.unwrap_or_else(|| {
             leaders.push(m);
             m

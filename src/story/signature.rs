@@ -1,20 +1,23 @@
-//! Near-duplicate signatures: word shingles, a bottom-k sketch, band keys,
+//! Near-duplicate signatures: word shingles, bottom-k sketches, band keys,
 //! and the rule that says whether two signatures are copies of one story.
 //!
 //! A [`Signature`] holds, for the running text of a body ([`super::text`]):
 //!
-//! * the number of words and of distinct [`Params::shingle`]-word shingles;
-//! * a *bottom-k sketch* of the shingles: the [`SKETCH`] least 32-bit
-//!   shingle hashes (all of them for a body with fewer shingles). The part
-//!   of two sketches below the lower of their two cut-offs is an exact
-//!   sample of both shingle sets over the same stretch of hash values, from
-//!   which the share of the smaller set found in the larger (containment)
-//!   and the Jaccard similarity are estimated; for bodies of up to
-//!   [`SKETCH`] shingles both are exact. MinHash with `k` hash functions
-//!   would estimate as well, but costs `k` hashes per shingle, where the
-//!   sketch costs the sort that counting distinct shingles needs anyway;
-//! * the same kind of sketch of its distinct figures (words with a digit),
-//!   at most [`FIGURE_SKETCH`] of them.
+//! * its number of words;
+//! * a *bottom-k sketch* of its [`Params::shingle`]-word shingles: their
+//!   number, and the [`SKETCH`] least of their distinct 32-bit hashes (all
+//!   of them for a body with fewer shingles). The parts of two sketches
+//!   below the lower of their two cut-offs are exact samples of both
+//!   shingle sets over the same stretch of hash values, from which the
+//!   share of the smaller set found in the larger (containment) and the
+//!   Jaccard similarity are estimated; for bodies of up to [`SKETCH`]
+//!   shingles both are exact. MinHash with `k` hash functions would estimate
+//!   as well, but costs `k` hashes per shingle, where this sketch costs only
+//!   the sort that counting distinct shingles needs anyway;
+//! * the same kind of sketch, of [`PARTICULARS`] hashes at most, of its
+//!   *figures* (words with a digit) and of its *names* (capitalised words
+//!   inside sentences): what a templated item changes from one issue to the
+//!   next, and what a copy keeps.
 //!
 //! Its band keys ([`Signature::band_keys`]) are its [`Params::bands`] least
 //! shingle hashes: two bodies share one when one of the least hashes of the
@@ -23,14 +26,15 @@
 //! their text are still found by a term lookup, unrelated articles almost
 //! never are.
 
+use std::cmp::Ordering;
 use std::fmt;
 
 use super::text::{self, Word};
 
 /// At most this many shingle hashes are kept in a signature.
 pub const SKETCH: usize = 64;
-/// At most this many figure hashes are kept in a signature.
-pub const FIGURE_SKETCH: usize = 16;
+/// At most this many figure hashes, and as many name hashes, are kept.
+pub const PARTICULARS: usize = 16;
 /// Version of the signature bytes and band keys; a change means reindexing.
 pub const VERSION: u8 = 1;
 
@@ -62,6 +66,11 @@ pub struct Params {
     /// Least share of the figures of the body with fewer figures that the
     /// other body also has.
     pub min_figure_overlap: f32,
+    /// The names are compared when both bodies have at least this many.
+    pub min_names: usize,
+    /// Least share of the names of the body with fewer names that the other
+    /// body also has.
+    pub min_name_overlap: f32,
     /// How stories are formed from the pairs ([`Chaining`]).
     pub chaining: Chaining,
 }
@@ -89,6 +98,8 @@ impl Params {
         min_shared: 12.0,
         min_figures: 2,
         min_figure_overlap: 0.5,
+        min_names: 4,
+        min_name_overlap: 0.5,
         chaining: Chaining::Components,
     };
 }
@@ -99,24 +110,105 @@ impl Default for Params {
     }
 }
 
+/// A bottom-k sketch: how many distinct values a set has, and the least of
+/// them, ascending.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Sketch {
+    count: u32,
+    least: Vec<u32>,
+}
+
+impl Sketch {
+    /// The sketch of `values`, sorted and deduplicated in place.
+    fn of(values: &mut Vec<u32>, keep: usize) -> Sketch {
+        values.sort_unstable();
+        values.dedup();
+        Sketch {
+            count: u32::try_from(values.len()).unwrap_or(u32::MAX),
+            least: values[..values.len().min(keep)].to_vec(),
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.count as usize
+    }
+
+    /// The value below which the sketch holds every value of the set.
+    fn cut(&self) -> u32 {
+        if self.least.len() == self.count() {
+            u32::MAX
+        } else {
+            self.least.last().copied().unwrap_or(0)
+        }
+    }
+
+    /// Compares the two sketches over the values up to the lower of their
+    /// cut-offs, where both are exact samples of their sets.
+    fn overlap(&self, other: &Sketch) -> Overlap {
+        let limit = self.cut().min(other.cut());
+        let a = &self.least[..self.least.partition_point(|&v| v <= limit)];
+        let b = &other.least[..other.least.partition_point(|&v| v <= limit)];
+        let (mut i, mut j, mut both) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                Ordering::Less => i += 1,
+                Ordering::Greater => j += 1,
+                Ordering::Equal => {
+                    both += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        Overlap {
+            a: a.len(),
+            b: b.len(),
+            both,
+        }
+    }
+
+    /// Share of the smaller set found in the other, when both sets have at
+    /// least `min` values.
+    fn share_of_smaller(&self, other: &Sketch, min: usize) -> Option<f32> {
+        if self.count() < min.max(1) || other.count() < min.max(1) {
+            return None;
+        }
+        let o = self.overlap(other);
+        let least = o.a.min(o.b);
+        Some(if least == 0 {
+            0.0
+        } else {
+            o.both as f32 / least as f32
+        })
+    }
+}
+
+/// What two sketches say about their sets, over the range they share.
+struct Overlap {
+    /// Values of the first sketch in the range.
+    a: usize,
+    /// Values of the second sketch in the range.
+    b: usize,
+    /// Values in both.
+    both: usize,
+}
+
 /// The near-duplicate signature of one article body.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Signature {
     words: u32,
-    shingles: u32,
-    figures: u32,
-    /// The least distinct shingle hashes, ascending.
-    sketch: Vec<u32>,
-    /// The least distinct figure hashes, ascending.
-    figure_sketch: Vec<u32>,
+    shingles: Sketch,
+    figures: Sketch,
+    names: Sketch,
 }
 
 impl fmt::Debug for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Signature")
             .field("words", &self.words)
-            .field("shingles", &self.shingles)
-            .field("figures", &self.figures)
+            .field("shingles", &self.shingles.count)
+            .field("figures", &self.figures.count)
+            .field("names", &self.names.count)
             .finish_non_exhaustive()
     }
 }
@@ -126,8 +218,7 @@ impl fmt::Debug for Signature {
 pub struct Signer {
     params: Params,
     words: Vec<Word>,
-    shingles: Vec<u32>,
-    figures: Vec<u32>,
+    values: Vec<u32>,
 }
 
 impl Signer {
@@ -145,21 +236,22 @@ impl Signer {
     pub fn sign<S: AsRef<str>>(&mut self, paragraphs: &[S]) -> Signature {
         self.words.clear();
         text::words(paragraphs, &mut self.words);
-        self.shingles.clear();
-        shingles(&self.words, self.params.shingle, &mut self.shingles);
-        let shingles = sort_distinct(&mut self.shingles);
-        self.figures.clear();
-        let figure_hashes = self.words.iter().filter(|w| w.numeric);
-        self.figures
-            .extend(figure_hashes.map(|w| (w.hash >> 32) as u32));
-        let figures = sort_distinct(&mut self.figures);
-        let keep = self.params.sketch.min(SKETCH);
+        self.values.clear();
+        shingles(&self.words, self.params.shingle, &mut self.values);
+        let shingles = Sketch::of(&mut self.values, self.params.sketch.min(SKETCH));
+        let mut particulars = |keep: fn(&Word) -> bool| {
+            self.values.clear();
+            let words = self.words.iter().filter(|w| keep(w));
+            self.values.extend(words.map(|w| (w.hash >> 32) as u32));
+            Sketch::of(&mut self.values, PARTICULARS)
+        };
+        let figures = particulars(|w| w.numeric);
+        let names = particulars(|w| w.name);
         Signature {
-            words: saturate(self.words.len()),
-            shingles: saturate(shingles),
-            figures: saturate(figures),
-            sketch: self.shingles[..shingles.min(keep)].to_vec(),
-            figure_sketch: self.figures[..figures.min(FIGURE_SKETCH)].to_vec(),
+            words: u32::try_from(self.words.len()).unwrap_or(u32::MAX),
+            shingles,
+            figures,
+            names,
         }
     }
 }
@@ -167,17 +259,6 @@ impl Signer {
 /// The signature of a body with [`Params::DEFAULT`] (see [`Signer::sign`]).
 pub fn signature<S: AsRef<str>>(paragraphs: &[S]) -> Signature {
     Signer::new(Params::DEFAULT).sign(paragraphs)
-}
-
-fn saturate(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-/// Sorts `values` and moves the distinct ones to the front; their number.
-fn sort_distinct(values: &mut Vec<u32>) -> usize {
-    values.sort_unstable();
-    values.dedup();
-    values.len()
 }
 
 /// 32-bit hashes of the `k`-word shingles of `words` (one shingle of all
@@ -215,48 +296,9 @@ pub struct Similarity {
     /// Share of the figures of the body with fewer figures found in the
     /// other, when both have at least [`Params::min_figures`].
     pub figures: Option<f32>,
-}
-
-/// What two sorted sketches of two sets say about the sets.
-struct Overlap {
-    /// Values of the first sketch in the compared range.
-    a: usize,
-    /// Values of the second sketch in the compared range.
-    b: usize,
-    /// Values in both.
-    both: usize,
-}
-
-/// Compares two bottom-k sketches over the values up to the lower of their
-/// cut-offs (a full sketch, holding the whole set, has none).
-fn overlap(a: &[u32], a_full: bool, b: &[u32], b_full: bool) -> Overlap {
-    let cut = |s: &[u32], full: bool| {
-        if full {
-            u32::MAX
-        } else {
-            s.last().copied().unwrap_or(0)
-        }
-    };
-    let limit = cut(a, a_full).min(cut(b, b_full));
-    let a = &a[..a.partition_point(|&v| v <= limit)];
-    let b = &b[..b.partition_point(|&v| v <= limit)];
-    let (mut i, mut j, mut both) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                both += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    Overlap {
-        a: a.len(),
-        b: b.len(),
-        both,
-    }
+    /// Share of the names of the body with fewer names found in the other,
+    /// when both have at least [`Params::min_names`].
+    pub names: Option<f32>,
 }
 
 impl Signature {
@@ -267,18 +309,23 @@ impl Signature {
 
     /// Distinct shingles of running text.
     pub fn shingles(&self) -> usize {
-        self.shingles as usize
+        self.shingles.count()
     }
 
     /// Distinct figures (words with a digit) of running text.
     pub fn figures(&self) -> usize {
-        self.figures as usize
+        self.figures.count()
+    }
+
+    /// Distinct names (capitalised words inside sentences) of running text.
+    pub fn names(&self) -> usize {
+        self.names.count()
     }
 
     /// Whether the body is too short to be compared with others under
     /// `params`: such an article is a story of one.
     pub fn is_short(&self, params: &Params) -> bool {
-        self.words() < params.min_words || self.sketch.is_empty()
+        self.words() < params.min_words || self.shingles.least.is_empty()
     }
 
     /// The band keys to store as indexed terms: articles that share one are
@@ -288,15 +335,9 @@ impl Signature {
             return Vec::new();
         }
         let tag = u64::from(VERSION) << 40 | (params.shingle as u64) << 32;
-        let n = params.bands.min(self.sketch.len());
-        self.sketch[..n]
-            .iter()
-            .map(|&v| tag | u64::from(v))
-            .collect()
-    }
-
-    fn sketch_full(&self) -> bool {
-        self.sketch.len() == self.shingles()
+        let least = &self.shingles.least;
+        let n = params.bands.min(least.len());
+        least[..n].iter().map(|&v| tag | u64::from(v)).collect()
     }
 
     /// The estimated similarity of two signatures, or `None` when either
@@ -305,12 +346,7 @@ impl Signature {
         if self.is_short(params) || other.is_short(params) {
             return None;
         }
-        let o = overlap(
-            &self.sketch,
-            self.sketch_full(),
-            &other.sketch,
-            other.sketch_full(),
-        );
+        let o = self.shingles.overlap(&other.shingles);
         let union = o.a + o.b - o.both;
         let jaccard = if union == 0 {
             0.0
@@ -318,43 +354,25 @@ impl Signature {
             o.both as f32 / union as f32
         };
         // The smaller set, by its true size, is the one whose share counts.
-        let (smaller, size) = if self.shingles <= other.shingles {
-            (o.a, self.shingles)
+        let (sample, size) = if self.shingles() <= other.shingles() {
+            (o.a, self.shingles())
         } else {
-            (o.b, other.shingles)
+            (o.b, other.shingles())
         };
-        let containment = if smaller == 0 {
+        let containment = if sample == 0 {
             0.0
         } else {
-            o.both as f32 / smaller as f32
+            o.both as f32 / sample as f32
         };
-        let shared = containment * size as f32;
-        let enough = |s: &Signature| s.figures() >= params.min_figures.max(1);
-        let figures = (enough(self) && enough(other)).then(|| self.figure_overlap(other));
         Some(Similarity {
             jaccard,
             containment,
-            shared,
-            figures,
+            shared: containment * size as f32,
+            figures: self
+                .figures
+                .share_of_smaller(&other.figures, params.min_figures),
+            names: self.names.share_of_smaller(&other.names, params.min_names),
         })
-    }
-
-    /// Share of the figures of the signature with fewer figures found in the
-    /// other (over the compared range of the figure sketches).
-    fn figure_overlap(&self, other: &Signature) -> f32 {
-        let full = |s: &Signature| s.figure_sketch.len() == s.figures();
-        let o = overlap(
-            &self.figure_sketch,
-            full(self),
-            &other.figure_sketch,
-            full(other),
-        );
-        let least = o.a.min(o.b);
-        if least == 0 {
-            0.0
-        } else {
-            o.both as f32 / least as f32
-        }
     }
 }
 
@@ -368,6 +386,7 @@ pub fn same_story(a: &Signature, b: &Signature, params: &Params) -> bool {
         && s.jaccard >= params.min_jaccard
         && s.shared >= params.min_shared
         && s.figures.is_none_or(|f| f >= params.min_figure_overlap)
+        && s.names.is_none_or(|n| n >= params.min_name_overlap)
 }
 
 /// Why signature bytes could not be read.
@@ -390,23 +409,29 @@ pub enum SignatureError {
     },
 }
 
-/// Version, three counts, two sketch lengths.
-const HEADER: usize = 1 + 3 * 4 + 2;
+/// Version, four counts, three sketch lengths.
+const HEADER: usize = 1 + 4 * 4 + 3;
 
 impl Signature {
-    /// The signature as bytes, to store with the article: 15 bytes, then 4
-    /// per kept hash (at most `15 + 4 * (SKETCH + FIGURE_SKETCH)`),
-    /// little-endian.
+    fn sketches(&self) -> [&Sketch; 3] {
+        [&self.shingles, &self.figures, &self.names]
+    }
+
+    /// The signature as bytes, to store with the article: a 20-byte header,
+    /// then 4 bytes per kept hash (at most `20 + 4 * (SKETCH + 2 *
+    /// PARTICULARS)` = 404 bytes), little-endian.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out =
-            Vec::with_capacity(HEADER + 4 * (self.sketch.len() + self.figure_sketch.len()));
+        let kept: usize = self.sketches().iter().map(|s| s.least.len()).sum();
+        let mut out = Vec::with_capacity(HEADER + 4 * kept);
         out.push(VERSION);
-        for n in [self.words, self.shingles, self.figures] {
-            out.extend_from_slice(&n.to_le_bytes());
+        out.extend_from_slice(&self.words.to_le_bytes());
+        for s in self.sketches() {
+            out.extend_from_slice(&s.count.to_le_bytes());
         }
-        out.push(self.sketch.len() as u8);
-        out.push(self.figure_sketch.len() as u8);
-        for v in self.sketch.iter().chain(&self.figure_sketch) {
+        for s in self.sketches() {
+            out.push(s.least.len() as u8);
+        }
+        for v in self.sketches().iter().flat_map(|s| &s.least) {
             out.extend_from_slice(&v.to_le_bytes());
         }
         out
@@ -423,8 +448,8 @@ impl Signature {
         if bytes.len() < HEADER {
             return Err(damaged);
         }
-        let (n_sketch, n_figures) = (usize::from(bytes[13]), usize::from(bytes[14]));
-        if bytes.len() != HEADER + 4 * (n_sketch + n_figures) {
+        let lens = [bytes[17], bytes[18], bytes[19]].map(usize::from);
+        if bytes.len() != HEADER + 4 * lens.iter().sum::<usize>() {
             return Err(damaged);
         }
         let u32s = |b: &[u8]| -> Vec<u32> {
@@ -432,27 +457,28 @@ impl Signature {
                 .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
                 .collect()
         };
-        let counts = u32s(&bytes[1..13]);
-        let values = u32s(&bytes[HEADER..]);
-        let (sketch, figure_sketch) = values.split_at(n_sketch);
-        let sorted = |s: &[u32]| s.windows(2).all(|w| w[0] < w[1]);
-        let signature = Signature {
-            words: counts[0],
-            shingles: counts[1],
-            figures: counts[2],
-            sketch: sketch.to_vec(),
-            figure_sketch: figure_sketch.to_vec(),
+        let counts = u32s(&bytes[1..17]);
+        let mut values = u32s(&bytes[HEADER..]).into_iter();
+        let mut sketch = |k: usize, max: usize| {
+            let least: Vec<u32> = values.by_ref().take(lens[k]).collect();
+            let sorted = least.windows(2).all(|w| w[0] < w[1]);
+            let count = counts[k + 1];
+            let fits = least.len() <= max && least.len() <= count as usize;
+            (sorted && fits).then_some(Sketch { count, least })
         };
-        let consistent = sorted(sketch)
-            && sorted(figure_sketch)
-            && n_sketch <= SKETCH
-            && n_figures <= FIGURE_SKETCH
-            && n_sketch <= signature.shingles()
-            && n_figures <= signature.figures();
-        if consistent {
-            Ok(signature)
-        } else {
-            Err(damaged)
+        let (shingles, figures, names) = (
+            sketch(0, SKETCH),
+            sketch(1, PARTICULARS),
+            sketch(2, PARTICULARS),
+        );
+        match (shingles, figures, names) {
+            (Some(shingles), Some(figures), Some(names)) => Ok(Signature {
+                words: counts[0],
+                shingles,
+                figures,
+                names,
+            }),
+            _ => Err(damaged),
         }
     }
 }

@@ -48,6 +48,9 @@ pub(crate) struct Word {
     pub hash: u64,
     /// Whether the word holds a digit.
     pub numeric: bool,
+    /// Whether the word is written as a name: a capital, then at least one
+    /// lowercase letter, and not the first word of a sentence.
+    pub name: bool,
 }
 
 /// The paragraphs that carry the story: without headline, byline, dateline
@@ -76,9 +79,10 @@ pub fn running_text<S: AsRef<str>>(paragraphs: &[S]) -> Vec<&str> {
 
 /// The words of the running text of `paragraphs`, in order.
 pub(crate) fn words<S: AsRef<str>>(paragraphs: &[S], out: &mut Vec<Word>) {
-    let mut buf = Vec::new();
+    let mut word = WordBuf::default();
     for paragraph in running_text(paragraphs) {
-        split_words(paragraph, &mut buf, out);
+        word.sentence_start = true;
+        split_words(paragraph, &mut word, out);
     }
 }
 
@@ -163,10 +167,48 @@ fn first_dash(p: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// The word being read, and what is known of it.
+#[derive(Debug, Default)]
+struct WordBuf {
+    /// Its normalised bytes.
+    bytes: Vec<u8>,
+    numeric: bool,
+    capital: bool,
+    lower: bool,
+    /// Whether the word starts a sentence (or a paragraph).
+    first: bool,
+    /// Whether the next word will start a sentence.
+    sentence_start: bool,
+}
+
+impl WordBuf {
+    /// Notes the first character of a new word.
+    fn begin(&mut self, c: char) {
+        if self.bytes.is_empty() {
+            self.capital = c.is_uppercase();
+            self.first = self.sentence_start;
+        }
+    }
+
+    fn flush(&mut self, out: &mut Vec<Word>) {
+        if self.bytes.is_empty() {
+            return;
+        }
+        out.push(Word {
+            hash: xxh3_64(&self.bytes),
+            numeric: self.numeric,
+            name: self.capital && self.lower && !self.first,
+        });
+        self.bytes.clear();
+        self.numeric = false;
+        self.lower = false;
+        self.sentence_start = false;
+    }
+}
+
 /// Appends the words of one paragraph to `out`.
-fn split_words(text: &str, buf: &mut Vec<u8>, out: &mut Vec<Word>) {
+fn split_words(text: &str, word: &mut WordBuf, out: &mut Vec<Word>) {
     let bytes = text.as_bytes();
-    let mut numeric = false;
     let mut prev: Option<char> = None;
     let mut i = 0;
     while i < bytes.len() {
@@ -176,9 +218,11 @@ fn split_words(text: &str, buf: &mut Vec<u8>, out: &mut Vec<Word>) {
             while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
                 i += 1;
             }
+            word.begin(char::from(bytes[start]));
             for &b in &bytes[start..i] {
-                numeric |= b.is_ascii_digit();
-                buf.push(b.to_ascii_lowercase());
+                word.numeric |= b.is_ascii_digit();
+                word.lower |= b.is_ascii_lowercase();
+                word.bytes.push(b.to_ascii_lowercase());
             }
             prev = Some(char::from(bytes[i - 1]));
             continue;
@@ -190,20 +234,22 @@ fn split_words(text: &str, buf: &mut Vec<u8>, out: &mut Vec<Word>) {
         i += c.len_utf8();
         let next = text[i..].chars().next();
         if c.is_alphanumeric() {
-            fold_into(c, buf);
+            word.begin(c);
+            word.lower |= c.is_lowercase();
+            fold_into(c, &mut word.bytes);
         } else if joins_word(prev, c, next) {
             if let '.' | '/' | '-' = c {
-                buf.push(c as u8);
+                word.bytes.push(c as u8);
             }
-        } else if !buf.is_empty() {
-            flush(buf, numeric, out);
-            numeric = false;
+        } else {
+            word.flush(out);
+            if let '.' | '!' | '?' | ':' | ';' = c {
+                word.sentence_start = true;
+            }
         }
         prev = Some(c);
     }
-    if !buf.is_empty() {
-        flush(buf, numeric, out);
-    }
+    word.flush(out);
 }
 
 /// Whether the non-alphanumeric `c` between `prev` and `next` stays inside
@@ -217,14 +263,6 @@ fn joins_word(prev: Option<char>, c: char, next: Option<char>) -> bool {
         '.' | ',' | '/' | '-' => p.is_ascii_digit() && n.is_ascii_digit(),
         _ => false,
     }
-}
-
-fn flush(buf: &mut Vec<u8>, numeric: bool, out: &mut Vec<Word>) {
-    out.push(Word {
-        hash: xxh3_64(buf),
-        numeric,
-    });
-    buf.clear();
 }
 
 /// Pushes `c` lowercased, with a Latin accent folded away.
@@ -270,10 +308,18 @@ fn fold_latin(c: char) -> Option<&'static str> {
 mod tests {
     use super::*;
 
-    fn hashes(text: &str) -> Vec<u64> {
+    fn split(text: &str) -> Vec<Word> {
         let mut out = Vec::new();
-        split_words(text, &mut Vec::new(), &mut out);
-        out.iter().map(|w| w.hash).collect()
+        let mut word = WordBuf {
+            sentence_start: true,
+            ..WordBuf::default()
+        };
+        split_words(text, &mut word, &mut out);
+        out
+    }
+
+    fn hashes(text: &str) -> Vec<u64> {
+        split(text).iter().map(|w| w.hash).collect()
     }
 
     #[test]
@@ -354,9 +400,25 @@ mod tests {
 
     #[test]
     fn numeric_words_are_flagged() {
-        let mut out = Vec::new();
-        split_words("Shr 12 cts vs 1.10 dlrs", &mut Vec::new(), &mut out);
-        let flags: Vec<bool> = out.iter().map(|w| w.numeric).collect();
+        let flags: Vec<bool> = split("Shr 12 cts vs 1.10 dlrs")
+            .iter()
+            .map(|w| w.numeric)
+            .collect();
         assert_eq!(flags, [false, true, false, false, true, false]);
+    }
+
+    #[test]
+    fn names_are_capitalised_words_inside_sentences() {
+        let text = "Crews of Harbour City walked out. Orla Penhale said: \"Crews are angry.\" The UNION agreed with Élodie.";
+        let names: Vec<bool> = split(text).iter().map(|w| w.name).collect();
+        assert_eq!(
+            names,
+            [
+                false, false, true, true, false, false, // Crews of Harbour City walked out.
+                false, true, false, // Orla Penhale said:
+                false, false, false, // "Crews are angry."
+                false, false, false, false, true, // The UNION agreed with Élodie.
+            ]
+        );
     }
 }
