@@ -28,9 +28,11 @@
 //!   scan: lowercase, split on non-alphanumerics, headline and dateline cut
 //!   by the corpus layout; not the code under test) compares the 5-word
 //!   shingle sets of every pair of base articles of at least
-//!   [`MIN_ORIGINAL_WORDS`] words:
-//!   - exact Jaccard similarity at least [`NATURAL_JACCARD`]: one story
-//!     (the corpus's real duplicates, counted as positives);
+//!   [`NATURAL_MIN_WORDS`] words:
+//!   - exact Jaccard similarity at least [`NATURAL_JACCARD`], both at least
+//!     [`MIN_ORIGINAL_WORDS`] words: one story (the corpus's real
+//!     duplicates, counted as positives); shorter near-identical pairs
+//!     (the same dividend notice for two companies) are ambiguous;
 //!   - else at least [`NATURAL_CONTAINMENT`] of the smaller set in the
 //!     larger, unless their figures clearly differ (at least 3 each, less
 //!     than half of the smaller set in the other): *ambiguous*. Reuters
@@ -64,8 +66,8 @@ pub const STORY_WORDS: usize = 80;
 pub const NATURAL_JACCARD: f64 = 0.9;
 /// Natural pairs are looked for among articles of at least this many words.
 pub const NATURAL_MIN_WORDS: usize = 10;
-/// Natural pairs with this much containment and the same figures are
-/// ambiguous.
+/// Natural pairs with this much containment, unless their figures clearly
+/// differ, are ambiguous.
 pub const NATURAL_CONTAINMENT: f64 = 0.3;
 
 /// Which corpus an article comes from.

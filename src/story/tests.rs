@@ -190,6 +190,41 @@ fn templated_items_with_other_figures_are_other_stories() {
 }
 
 #[test]
+fn templated_filings_by_other_companies_are_other_stories() {
+    let filing = |company: &str, short: &str, banks: &str| {
+        vec![
+            format!("{} TO SELL CONVERTIBLE DEBT", short.to_uppercase()),
+            format!(
+                "KINGSMERE, May 4 - {company} said it filed with the Securities and Exchange Commission a registration statement covering a 50 mln dlr issue of convertible subordinated debentures due 2012."
+            ),
+            format!(
+                "Proceeds will be used to repay bank debt and for general corporate purposes, {short} said."
+            ),
+            format!("The company named {banks} as managing underwriters of the offering."),
+        ]
+    };
+    let a = filing(
+        "Lantern Mills and Weaving Co",
+        "Lantern",
+        "Quayside Brothers and Co and Marr Capital Inc",
+    );
+    let b = filing(
+        "Port Ellis Shipyards Inc",
+        "Port Ellis",
+        "Dunmore Securities Corp and Keel, Ashby and Co",
+    );
+    let s = sign(&a)
+        .similarity(&sign(&b), &Params::DEFAULT)
+        .expect("long bodies");
+    assert!(s.containment >= Params::DEFAULT.min_containment, "{s:?}");
+    assert!(!same(&a, &b), "{s:?}");
+    // The same filing, run by a paper with its own headline, is one story.
+    let mut copy = a.clone();
+    copy[0] = "Lantern plans debt sale".into();
+    assert!(same(&a, &copy));
+}
+
+#[test]
 fn results_and_forecasts_are_other_stories() {
     let result = |home: &str, away: &str, score: &str, scorers: &str, crowd: &str| {
         vec![format!(

@@ -26,9 +26,12 @@
 //!   `.`, `/` and `-` between digits (`6-1/8`, `1.5`) and loses its
 //!   thousands commas (`1,000` = `1000`). Paragraph breaks are ignored.
 //!
-//! A word is *numeric* when it holds a digit: templated items (earnings
-//! tables, results, weather) share their words and differ in their figures,
-//! which is how the pair rule tells them apart.
+//! A word is *numeric* when it holds a digit, and a *name* when it is
+//! written with a capital and then lowercase letters and does not start a
+//! sentence (`Harbour City`, not `The` nor `UNION`): templated items
+//! (earnings tables, results, weather, filings) share their words and
+//! differ in their figures and names, which is how the pair rule tells them
+//! apart.
 
 use xxhash_rust::xxh3::xxh3_64;
 
