@@ -117,6 +117,15 @@ pub trait Lookup {
 /// entries of removed and changed articles (their old signatures), `added`
 /// the new entries of added and changed articles. The result is what
 /// [`group`] gives for these articles on the whole archive after the change.
+///
+/// Why that is enough: links between unchanged articles do not change, so
+/// an article whose component holds no changed article, before or after,
+/// keeps its component and its story. If its new component holds an added
+/// article, the search from that article finds it. If its old component
+/// held a removed or changed article, take the old chain of links from it
+/// to the nearest such article: the article just before that one is
+/// unchanged and was linked to its old signature, so the lookup with the
+/// old signature finds it, and the search from it finds the article.
 pub fn regroup<L: Lookup + ?Sized>(
     lookup: &L,
     removed: &[Entry],
