@@ -93,6 +93,7 @@ pub mod show;
 pub mod snippet;
 pub mod sources;
 pub mod stats;
+pub mod story;
 pub mod tally;
 pub mod walk;
 

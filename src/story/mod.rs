@@ -1,0 +1,112 @@
+//! Stories: syndicated copies of one article, found from their bodies.
+//!
+//! A news archive holds the same wire story many times, each paper with its
+//! own headline and dateline, the last paragraphs cut, a local paragraph
+//! added, a few words changed. This module finds such copies (issue 11). It
+//! is pure: no I/O, no tantivy.
+//!
+//! 1. [`signature()`] (or a [`Signer`], which reuses its buffers) turns a
+//!    body's paragraphs into a [`Signature`]: the running text without
+//!    headline, byline, dateline and credits ([`text`]): bottom-k sketches
+//!    of its word shingles, of its figures and of its names.
+//! 2. [`Signature::band_keys`] are the terms to index: articles that share
+//!    one are the candidates for the pair rule, [`same_story`].
+//! 3. [`group`] makes stories from a set of articles at once, and
+//!    [`regroup`] updates them after articles were added, changed or
+//!    removed; both give the same stories for the same articles, whatever
+//!    the order. A story's id is the id of its earliest article.
+//!
+//! # The pair rule
+//!
+//! Two bodies are copies of one story ([`same_story`]) when, with the
+//! defaults ([`Params::DEFAULT`]):
+//!
+//! * both have at least 20 words of running text ([`Params::min_words`]);
+//!   shorter bodies are stories of one. A short body such as `Qtly div 10
+//!   cts vs 10 cts prior. Pay April 1. Record March 15.` is the same for
+//!   every company that pays that dividend: only the headline, which papers
+//!   rewrite, tells them apart;
+//! * at least 40% of the 6-word shingles of the shorter are in the longer
+//!   (containment: a copy cut to its first paragraphs still matches), the
+//!   Jaccard similarity is at least 0.15 (a short article quoted inside a
+//!   long one does not), and at least 12 shingles are shared (about 17
+//!   words of running text: a common opening sentence is not enough);
+//! * when both have at least 2 figures (words with a digit), at least half
+//!   of the figures of the one with fewer are in the other; when both have
+//!   at least 4 names (capitalised words inside sentences), at least half
+//!   of the names likewise. Templated items (earnings tables, results,
+//!   forecasts, bond issues, filings) share their words and differ in their
+//!   figures and names, where copies keep them.
+//!
+//! Six-word shingles make scattered differences (a figure or a name in
+//! every sentence, as in templated items) cost more than the grouped ones
+//! of a copy (a cut end, an added paragraph, a few words). The values were
+//! chosen on a labelled set built from Reuters-21578 and TIME; the method,
+//! the figures and the other values tried are in `benches/README.md`.
+//!
+//! # Using it in the indexer
+//!
+//! * **At parse time**, one [`Signer`] per worker signs
+//!   [`crate::article::Article::body`] (not the notice, not the comments).
+//!   Store the [`Signature::band_keys`] as an indexed, unstored `u64` field
+//!   (12 terms per article, none for a short body: about 150 bytes of index
+//!   per article, measured on the generated benchmark corpus, whose index
+//!   takes 3.6 KB per article), and the story id as a string field (indexed,
+//!   fast, stored). Storing [`Signature::to_bytes`] as well would cost about
+//!   another 335 bytes per article; rather sign the stored body again when
+//!   a signature is needed (about 15 µs for a 2 KB body).
+//! * **A first run** groups every article with [`group`], in memory (about
+//!   half a kilobyte per article: path, id, date and signature).
+//! * **Later runs**: for each changed or removed article, its old [`Entry`]
+//!   (read before its document is deleted); for each added or changed one,
+//!   its new [`Entry`]; a [`Lookup`] that answers a band-key term query on
+//!   the archive as it is after the run (the index without the removed and
+//!   changed documents, plus the new ones). [`regroup`] returns the story
+//!   of every article whose story may have changed; rewrite those whose
+//!   stored id differs.
+//!
+//! ```
+//! use newsidx::story::{self, Entry, Params};
+//!
+//! let body = |last: &str| -> Vec<String> {
+//!     vec![
+//!         "FERRY FARES TO RISE".into(),
+//!         "HARBOUR CITY, May 4 - The ferry company said on Monday that fares on all \
+//!          crossings of the bay would rise by a third from June, the first rise in \
+//!          six years."
+//!             .into(),
+//!         "Commuters who cross twice a day would pay about 30 crowns more a week, the \
+//!          company said, blaming the price of fuel."
+//!             .into(),
+//!         last.into(),
+//!     ]
+//! };
+//! let wire = body("The council will discuss the fares on Thursday.");
+//! let mut paper = body("In Port Ellis, the mayor called the rise a scandal.");
+//! paper[0] = "Bay ferry fares up a third".into();
+//! paper[1] = paper[1].replace("HARBOUR CITY, May 4 -", "HARBOUR CITY (Harbour Wire) —");
+//!
+//! let (a, b) = (story::signature(&wire), story::signature(&paper));
+//! assert!(story::same_story(&a, &b, &Params::DEFAULT));
+//!
+//! let entries = [("000_a", a), ("000_b", b)].map(|(id, signature)| Entry {
+//!     path: format!("{id}.txt"),
+//!     id: id.into(),
+//!     date: None,
+//!     signature,
+//! });
+//! assert_eq!(story::group(&entries, &Params::DEFAULT), [0, 0]);
+//! ```
+
+mod group;
+mod signature;
+pub mod text;
+
+pub use group::{Entry, Lookup, group, regroup};
+pub use signature::{
+    Chaining, PARTICULARS, Params, SKETCH, Signature, SignatureError, Signer, Similarity, VERSION,
+    same_story, signature,
+};
+
+#[cfg(test)]
+mod tests;
