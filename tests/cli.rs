@@ -501,3 +501,28 @@ fn eval_says_when_the_judged_articles_are_not_in_the_index() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn completions_and_man_pages_come_from_the_command_line_definitions() {
+    let out = newsidx(&["completions", "bash"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let script = text(&out.stdout);
+    assert!(script.contains("_newsidx()"), "{script}");
+    for sub in ["index", "search", "show", "completions", "man"] {
+        assert!(script.contains(sub), "{sub} is completed");
+    }
+    assert!(script.contains("--max-delete"), "flags are completed");
+    assert_eq!(newsidx(&["completions", "tcsh"]).status.code(), Some(2));
+
+    let out = newsidx(&["man"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let page = text(&out.stdout);
+    assert!(page.contains(".TH newsidx 1"), "{page}");
+    assert!(page.contains("newsidx\\-search(1)"), "subcommands listed");
+    assert!(page.contains("Exit codes:"), "exit codes in the page");
+    let out = newsidx(&["man", "search"]);
+    let page = text(&out.stdout);
+    assert!(page.contains(".TH newsidx-search 1"), "{page}");
+    assert!(page.contains("\\-\\-timeline"), "its flags: {page}");
+    assert_eq!(newsidx(&["man", "nonsense"]).status.code(), Some(2));
+}

@@ -92,6 +92,32 @@ pub enum Command {
     /// matching Quickwit index config; docs/scale-out.md says how to use it.
     #[command(after_help = EXIT_CODES_HELP)]
     Export(ExportArgs),
+    /// Print a shell completion script for newsidx.
+    ///
+    /// For bash: `newsidx completions bash > ~/.local/share/bash-completion/completions/newsidx`.
+    Completions(CompletionsArgs),
+    /// Print the manual page of newsidx, or of one subcommand, (roff) to
+    /// standard output.
+    ///
+    /// `newsidx man > ~/.local/share/man/man1/newsidx.1`, then `man newsidx`;
+    /// `newsidx man search` is the page newsidx-search(1).
+    Man(ManArgs),
+}
+
+/// Arguments of `newsidx man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print [default: the command's].
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Option<String>,
+}
+
+/// Arguments of `newsidx completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// The index folder (shared by every subcommand that uses an index).

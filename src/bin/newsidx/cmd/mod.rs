@@ -1,6 +1,7 @@
 //! One module per subcommand: each runs the library and writes its results
 //! to the [`Out`] it is given.
 
+mod conventions;
 mod eval;
 mod export;
 mod index;
@@ -42,6 +43,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Search(args) => search::run(args, &mut out)?,
         Command::Eval(args) => eval::run(args, &mut out)?,
         Command::Export(args) => export::run(args, &mut out)?,
+        Command::Completions(args) => conventions::completions(args, &mut out)?,
+        Command::Man(args) => conventions::man(args, &mut out)?,
     };
     out.w.flush().context("cannot write to standard output")?;
     Ok(exit)
