@@ -1,4 +1,4 @@
-//! Indexing benchmark (issue 3): how fast `Archive::index_dir` builds an
+//! Indexing benchmark (issue 3): how fast `Index::index_dir` builds an
 //! index, how cheap a second run over an unchanged archive is, and how much
 //! memory a run takes against its budget.
 //!
@@ -48,7 +48,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use newsidx::{Archive, IndexOptions};
+use newsidx::{Index, IndexOptions};
 use serde::{Deserialize, Serialize};
 
 /// Environment variable that makes this executable a child run.
@@ -330,7 +330,7 @@ fn child_run(archive: &Path, index: &Path, memory_mb: usize, threads: usize) -> 
 fn child(request: &str) {
     let started = Instant::now();
     let request: RunRequest = serde_json::from_str(request).expect("a child request");
-    let archive = Archive::open_or_create(&request.index).expect("cannot open the index");
+    let archive = Index::open_or_create(&request.index).expect("cannot open the index");
     let options = IndexOptions {
         memory_mb: request.memory_mb,
         threads: request.threads,

@@ -13,9 +13,9 @@
 //!   first). Every word of every query is checked to be in the generator's
 //!   vocabulary, and every query to match at least one article. Each asks for
 //!   the top 10 hits with snippets, as `newsidx search` does.
-//! * **In process**: `Archive::open` once, one warm-up pass, then
+//! * **In process**: `Index::open` once, one warm-up pass, then
 //!   `NEWSIDX_BENCH_ROUNDS` (20) passes over all queries in a shuffled order;
-//!   each `Archive::search` call is timed. p50 and p99 per class and over
+//!   each `Index::search` call is timed. p50 and p99 per class and over
 //!   all calls (targets: p50 <= 5 ms, p99 <= 50 ms).
 //! * **End to end**: `newsidx search --index IDX --json --limit 10 QUERY`
 //!   (with `--from`, `--to`, `--source`, `--sort newest` as the query
@@ -54,7 +54,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use newsidx::search::{DateEnd, SearchRequest, SortOrder, parse_date_filter};
-use newsidx::{Archive, IndexOptions};
+use newsidx::{Index, IndexOptions};
 
 /// One benchmark query: the text and the options a reader would add.
 #[derive(Debug, Clone)]
@@ -281,17 +281,17 @@ fn cached_index(corpus: &Path, n: u64, seed: u64) -> PathBuf {
     let name = format!(
         "index-v{}-s{seed}-n{n}-schema{}",
         generate::GEN_VERSION,
-        newsidx::schema::version()
+        newsidx::Index::schema_version()
     );
     let dir = generate::bench_dir().join(&name);
     let marker = generate::bench_dir().join(format!("{name}.complete"));
-    if marker.exists() && Archive::open(&dir).is_ok() {
+    if marker.exists() && Index::open(&dir).is_ok() {
         return dir;
     }
     let _ = std::fs::remove_file(&marker);
     let _ = std::fs::remove_dir_all(&dir);
     eprintln!("indexing {} into {} ...", corpus.display(), dir.display());
-    let archive = Archive::create(&dir).expect("cannot create the index");
+    let archive = Index::create(&dir).expect("cannot create the index");
     let report = archive
         .index_dir(corpus, &IndexOptions::default())
         .expect("indexing failed");
@@ -372,7 +372,7 @@ fn main() {
 
     // In process.
     let opened = Instant::now();
-    let archive = Archive::open(&index).expect("cannot open the index");
+    let archive = Index::open(&index).expect("cannot open the index");
     let open_ms = util::ms(opened.elapsed());
     let snippets = util::env_u64("NEWSIDX_BENCH_SNIPPETS", 1) != 0;
     let requests: Vec<SearchRequest> = queries

@@ -21,8 +21,8 @@
 //! # Running
 //!
 //! ```text
-//! cargo bench --bench stories
-//! NEWSIDX_STORIES_ORIGINALS=3000 NEWSIDX_STORIES_SEEDS=7,8 cargo bench --bench stories
+//! cargo bench --bench stories --features unstable-story
+//! NEWSIDX_STORIES_ORIGINALS=3000 NEWSIDX_STORIES_SEEDS=7,8 cargo bench --bench stories --features unstable-story
 //! ```
 //!
 //! Settings: `NEWSIDX_STORIES_ORIGINALS` (2000), `NEWSIDX_STORIES_SEEDS`
@@ -57,7 +57,7 @@ fn main() {
         if full {
             "full run"
         } else {
-            "smoke run (`cargo bench --bench stories` for figures)"
+            "smoke run (`cargo bench --bench stories --features unstable-story` for figures)"
         },
         util::load_average()
     );

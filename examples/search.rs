@@ -5,10 +5,10 @@
 //! ```
 //!
 //! The index goes to a temporary folder, so the example leaves nothing
-//! behind; a real program would keep it (`Archive::open` reopens it).
+//! behind; a real program would keep it (`Index::open` reopens it).
 
 use newsidx::search::{SearchRequest, SortOrder};
-use newsidx::{Archive, IndexOptions};
+use newsidx::{Index, IndexOptions};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -17,7 +17,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // An index lives in a folder of its own, never inside the archive.
     let index_dir = tempfile_dir()?;
-    let archive = Archive::create(&index_dir)?;
+    let archive = Index::create(&index_dir)?;
 
     // Index the folder. The report says what was added, skipped and why.
     let report = archive.index_dir(&archive_dir, &IndexOptions::default())?;

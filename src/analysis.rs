@@ -26,7 +26,7 @@ use tantivy::tokenizer::{
 };
 
 /// Name of the English news analyzer.
-pub const NEWS_EN: &str = "news_en";
+pub(crate) const NEWS_EN: &str = "news_en";
 /// Name of the unstemmed analyzer used for source names.
 pub const NEWS_PLAIN: &str = "news_plain";
 /// Name of the analyzer that lowercases a whole value into one token.

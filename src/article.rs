@@ -1,14 +1,31 @@
 //! The article file format: a pure parser from bytes to [`Article`].
 //!
-//! This module implements the archive format described in the project's
-//! `FORMAT.md` (summarised in `schema/README.md`). It does no I/O and knows
+//! This module implements the archive format described in `docs/format.md`
+//! (the rules, the skips, the dates and the reasons a date is not taken,
+//! the sources, the trailer and the comments). It does no I/O and knows
 //! nothing of tantivy: [`parse`] takes the bytes of one file and the file's
 //! path relative to the archive root, and returns either an [`Article`] or a
 //! [`Skip`] that says why the file holds no article.
 //!
+//! ```
+//! use newsidx::article::{self, ParseOptions, SkipReason};
+//!
+//! let file = " date 2021-05-04 The bridge reopened.\n© 2021 Example Gazette\n\
+//!             Join the discussion\nAbout time.";
+//! let article = article::parse(file.as_bytes(), "000_a1.txt", &ParseOptions::default())?;
+//! assert_eq!(article.id, "000_a1");
+//! assert_eq!(article.source.as_deref(), Some("Example Gazette"));
+//! assert_eq!(article.comments, ["About time."]);
+//!
+//! let skip = article::parse(b"a\0b", "x.txt", &ParseOptions::default()).unwrap_err();
+//! assert_eq!(skip.reason, SkipReason::Binary);
+//! # Ok::<(), article::Skip>(())
+//! ```
+//!
 //! # The rules, by name
 //!
-//! The unit tests at the bottom of this file are named after these rules.
+//! `docs/format.md` explains each; the unit tests (`src/article/tests.rs`)
+//! are named after them.
 //!
 //! * **file-bom**: a UTF-8 byte-order mark before the first line is dropped.
 //! * **file-invalid-utf8**: invalid bytes are decoded lossily (U+FFFD); the
@@ -67,6 +84,24 @@ impl Default for ParseOptions {
         ParseOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
         }
+    }
+}
+
+impl ParseOptions {
+    /// Whether a file of `size` bytes is within the size limit: the skip of
+    /// a larger one, [`SkipReason::TooLarge`], otherwise. Callers that read
+    /// files check the size before reading.
+    pub fn check_size(&self, size: u64) -> Result<(), Skip> {
+        if size <= self.max_file_size {
+            return Ok(());
+        }
+        Err(Skip::new(
+            SkipReason::TooLarge,
+            format!(
+                "{size} bytes, over the limit of {} bytes",
+                self.max_file_size
+            ),
+        ))
     }
 }
 
@@ -305,16 +340,7 @@ fn serialize_date<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::
 }
 
 fn check_bytes(bytes: &[u8], options: &ParseOptions) -> Result<(), Skip> {
-    if bytes.len() as u64 > options.max_file_size {
-        return Err(Skip::new(
-            SkipReason::TooLarge,
-            format!(
-                "{} bytes, over the limit of {} bytes (raise it with --max-file-size)",
-                bytes.len(),
-                options.max_file_size
-            ),
-        ));
-    }
+    options.check_size(bytes.len() as u64)?;
     if bytes.is_empty() {
         return Err(Skip::new(SkipReason::Empty, "0 bytes"));
     }
@@ -543,15 +569,24 @@ fn non_blank(lines: &[&str]) -> Vec<String> {
 
 /// The lede, cut at a word boundary near [`HEADLINE_MAX_CHARS`] characters.
 fn headline(lede: &str) -> String {
-    let Some((cut, _)) = lede.char_indices().nth(HEADLINE_MAX_CHARS) else {
-        return lede.to_string();
-    };
-    let head = &lede[..cut];
+    match cut_at_word(lede, HEADLINE_MAX_CHARS) {
+        Some(head) => format!("{head}…"),
+        None => lede.to_string(),
+    }
+}
+
+/// The start of `text` when it is longer than `max_chars` characters: its
+/// first `max_chars` characters, less the word the limit cuts (unless that
+/// would drop more than half), without trailing white space. `None` when
+/// the text is no longer than that.
+pub(crate) fn cut_at_word(text: &str, max_chars: usize) -> Option<&str> {
+    let (cut, _) = text.char_indices().nth(max_chars)?;
+    let head = &text[..cut];
     let at = head
         .rfind(char::is_whitespace)
         .filter(|&i| i >= cut / 2)
         .unwrap_or(cut);
-    format!("{}…", head[..at].trim_end())
+    Some(head[..at].trim_end())
 }
 
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub enum ErrorKind {
 #[non_exhaustive]
 pub enum Error {
     /// No index exists at the path.
-    #[error("no index at {path}: create one with `newsidx index ARCHIVE_DIR --index {path}`")]
+    #[error("no index at {path}: create one by indexing an archive folder into it")]
     IndexNotFound {
         /// Where the index was looked for.
         path: PathBuf,
@@ -37,7 +37,7 @@ pub enum Error {
     /// The folder exists but does not hold a newsidx index (nor one that
     /// newsidx could safely replace).
     #[error(
-        "{path} is not a newsidx index ({detail}): use a newsidx index, or a new or empty folder to create one, or remove its files yourself if the folder is meant for the index; newsidx never deletes files it did not write"
+        "{path} is not an index ({detail}): use an index, or a new or empty folder to create one, or remove its files yourself if the folder is meant for the index; files the index did not write are never deleted"
     )]
     NotAnIndex {
         /// The folder.
@@ -47,7 +47,7 @@ pub enum Error {
     },
     /// The index was written with another schema version.
     #[error(
-        "the index at {path} has schema version {found}, this newsidx reads version {expected}: rebuild it from its archive folder"
+        "the index at {path} has schema version {found}, this build reads version {expected}: rebuild it from its archive folder"
     )]
     SchemaVersion {
         /// The index folder.
@@ -77,7 +77,7 @@ pub enum Error {
     /// The index's first indexing run is still going and has committed
     /// nothing yet.
     #[error(
-        "the index at {path} is being built: its first `newsidx index` run is still going and has committed nothing yet; search again when it has finished (or after its first periodic commit)"
+        "the index at {path} is being built: its first indexing run is still going and has committed nothing yet; search again when it has finished (or after its first periodic commit)"
     )]
     IndexingInProgress {
         /// The index folder.
@@ -113,7 +113,7 @@ pub enum Error {
     /// The index was built with another text analysis (stemmer version,
     /// token limits, analyzers): query words would not match indexed ones.
     #[error(
-        "the index at {path} was built with another text analysis than this newsidx uses (recorded: {recorded}; now: {current}), so searches would miss words: rebuild it from its archive folder"
+        "the index at {path} was built with another text analysis than this build uses (recorded: {recorded}; now: {current}), so searches would miss words: rebuild it from its archive folder"
     )]
     AnalysisChanged {
         /// The index folder.
@@ -153,7 +153,7 @@ pub enum Error {
     },
     /// The archive folder is missing or not a folder.
     #[error("archive folder {path}: {detail}")]
-    Archive {
+    ArchiveFolder {
         /// The folder.
         path: PathBuf,
         /// What is wrong with it.
@@ -161,7 +161,7 @@ pub enum Error {
     },
     /// The index would be written inside the archive.
     #[error(
-        "the index {index} is inside the archive {archive}, and newsidx never writes into an archive: pass --index with a folder outside it"
+        "the index {index} is inside the archive {archive}, and an archive is never written into: put the index in a folder outside it"
     )]
     IndexInsideArchive {
         /// The index folder.
@@ -197,7 +197,7 @@ impl Error {
     /// The broad kind of the error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Query(_) | Error::Archive { .. } | Error::IndexInsideArchive { .. } => {
+            Error::Query(_) | Error::ArchiveFolder { .. } | Error::IndexInsideArchive { .. } => {
                 ErrorKind::Usage
             }
             Error::OtherArchive { .. }
@@ -354,4 +354,188 @@ fn too_many_deletes(
     format!(
         "{what}; nothing was changed: check that the archive folder is complete, or allow the deletions if the files were removed on purpose"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::{ParseOptions, parse};
+    use crate::files::{SkippedFile, read_error};
+    use crate::query::QueryError;
+
+    /// The library's messages say what is wrong, never which flag or
+    /// command of the `newsidx` program helps: the program adds that.
+    fn assert_speaks_library(text: &str) {
+        assert!(
+            !text.contains("--") && !text.contains("newsidx "),
+            "a library message names the command line: {text}"
+        );
+    }
+
+    /// One error of each variant (the match below stops compiling when a
+    /// variant is added and not listed).
+    fn one_of_each() -> Vec<Error> {
+        let path = || PathBuf::from("idx");
+        let io = |kind| io::Error::from(kind);
+        let tantivy = || tantivy::TantivyError::InvalidArgument("bad".into());
+        let mut errors = vec![
+            Error::IndexNotFound { path: path() },
+            Error::NotAnIndex {
+                path: path(),
+                detail: "x".into(),
+            },
+            Error::SchemaVersion {
+                path: path(),
+                found: 1,
+                expected: 2,
+            },
+            Error::Damaged {
+                path: path(),
+                source: tantivy(),
+            },
+            Error::Locked { path: path() },
+            Error::IndexingInProgress { path: path() },
+            Error::OtherArchive {
+                path: path(),
+                recorded: "a".into(),
+                requested: "b".into(),
+            },
+            Error::SettingsChanged {
+                path: path(),
+                setting: "source_from",
+                recorded: "copyright".into(),
+                requested: "folder".into(),
+            },
+            Error::AnalysisChanged {
+                path: path(),
+                recorded: "a".into(),
+                current: "b".into(),
+            },
+            Error::IndexInsideArchive {
+                index: path(),
+                archive: "a".into(),
+            },
+            Error::ArchiveFolder {
+                path: path(),
+                detail: "it is not a folder".into(),
+            },
+            Error::Io {
+                path: path(),
+                source: io(io::ErrorKind::NotFound),
+            },
+            Error::Output {
+                source: io(io::ErrorKind::BrokenPipe),
+            },
+            Error::Tantivy(tantivy()),
+            Error::Query(QueryError::value("x", "y")),
+        ];
+        for (would_delete, documents) in [(5, 5), (60, 100)] {
+            errors.push(Error::TooManyDeletes {
+                path: path(),
+                archive: "a".into(),
+                would_delete,
+                documents,
+                max_percent: 50,
+            });
+        }
+        for kind in [
+            io::ErrorKind::PermissionDenied,
+            io::ErrorKind::StorageFull,
+            io::ErrorKind::ReadOnlyFilesystem,
+            io::ErrorKind::OutOfMemory,
+            io::ErrorKind::Other,
+        ] {
+            errors.push(Error::IndexIo {
+                path: path(),
+                file: Some("f".into()),
+                source: io(kind),
+            });
+        }
+        for error in &errors {
+            match error {
+                Error::IndexNotFound { .. }
+                | Error::NotAnIndex { .. }
+                | Error::SchemaVersion { .. }
+                | Error::Damaged { .. }
+                | Error::Locked { .. }
+                | Error::IndexingInProgress { .. }
+                | Error::OtherArchive { .. }
+                | Error::SettingsChanged { .. }
+                | Error::AnalysisChanged { .. }
+                | Error::TooManyDeletes { .. }
+                | Error::IndexIo { .. }
+                | Error::ArchiveFolder { .. }
+                | Error::IndexInsideArchive { .. }
+                | Error::Query(_)
+                | Error::Io { .. }
+                | Error::Output { .. }
+                | Error::Tantivy(_) => {}
+            }
+        }
+        errors
+    }
+
+    #[test]
+    fn no_error_names_a_flag_or_a_command() {
+        for error in one_of_each() {
+            assert_speaks_library(&error.to_string());
+        }
+        // The query errors the library makes, as the parser and the
+        // filters make them.
+        for query in [
+            "*il",
+            "oil~3",
+            "\"open",
+            "a AND",
+            "(",
+            ")",
+            "=(",
+            "foo:bar",
+            "a^",
+            "\"a b\"~999",
+            "ba*k",
+        ] {
+            let error = crate::query::parse(query).expect_err(query);
+            assert_speaks_library(&error.to_string());
+        }
+        let names = std::collections::BTreeSet::from(["Example Gazette".to_string()]);
+        for names in [names, Default::default()] {
+            let error = crate::search::sources::resolve("nothing", &names).expect_err("no name");
+            assert_speaks_library(&error.to_string());
+        }
+        let mut counts = crate::search::counts::Counts::default();
+        counts.days.extend([(10_101, 1), (99_991_231, 1)]);
+        let wanted = crate::search::timeline::Wanted {
+            timeline: Some(crate::search::Period::Day),
+            ..Default::default()
+        };
+        let error = counts.finish(&wanted).expect_err("too many days");
+        assert_speaks_library(&error.to_string());
+    }
+
+    #[test]
+    fn no_skip_names_a_flag_or_a_command() {
+        let options = ParseOptions { max_file_size: 10 };
+        let mut details = vec![
+            options.check_size(11).expect_err("too large").detail,
+            SkippedFile::name_collision("a\u{FFFD}.txt".into()).detail,
+        ];
+        for bytes in [&b""[..], b"  \n ", b"a\0b", &[1u8; 9][..], &[b'x'; 11][..]] {
+            details.push(parse(bytes, "a.txt", &options).expect_err("a skip").detail);
+        }
+        for kind in [io::ErrorKind::NotFound, io::ErrorKind::PermissionDenied] {
+            details.push(read_error(io::Error::from(kind)).into_skip().detail);
+        }
+        for line in [
+            " date 2018-02-30 x",
+            " date 20-01-2019 x",
+            " date 0000-01-01 x",
+        ] {
+            let article = parse(line.as_bytes(), "a.txt", &Default::default()).expect("article");
+            details.push(article.date_problem.expect("a date problem"));
+        }
+        for detail in details {
+            assert_speaks_library(&detail);
+        }
+    }
 }

@@ -47,15 +47,17 @@
 //! [`QueryBuilder`] turns a parsed query into the tantivy query, and into
 //! the [`Matcher`] that marks the same query in a text for snippets.
 
-mod build;
+pub(crate) mod build;
 mod exclusion;
 pub(crate) mod matcher;
 mod parse;
 mod verified;
 
-pub use build::{FieldWeights, MAX_PHRASE_EXPANSIONS, QueryBuilder, SearchIn, Text};
-pub use matcher::{Found, Matcher, Span, TextReader, merge};
-pub use parse::{Ast, Form, MAX_SLOP, Modifier, Node, parse, positive};
+pub use build::MAX_PHRASE_EXPANSIONS;
+pub(crate) use build::{QueryBuilder, Text};
+pub(crate) use matcher::{Found, Matcher, Span, TextReader, merge};
+pub use parse::MAX_SLOP;
+pub(crate) use parse::{parse, positive};
 
 /// Most terms a prefix expands to.
 pub const MAX_PREFIX_TERMS: usize = 64;
@@ -70,6 +72,30 @@ pub struct QueryError {
     pub column: Option<usize>,
     /// What is wrong and what was expected.
     pub message: String,
+    /// The filter of the request the error is about, when it is one.
+    pub filter: Option<Filter>,
+}
+
+/// The filter of a search request that a [`QueryError`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Filter {
+    /// A source filter ([`crate::search::SearchRequest::source`]).
+    Source,
+    /// The date range ([`crate::search::SearchRequest::dates`]).
+    Dates,
+    /// The timeline's period, over the date range.
+    Timeline,
+}
+
+impl Filter {
+    fn name(self) -> &'static str {
+        match self {
+            Filter::Source => "source filter",
+            Filter::Dates => "date range",
+            Filter::Timeline => "timeline by",
+        }
+    }
 }
 
 impl QueryError {
@@ -82,15 +108,25 @@ impl QueryError {
             input: input.to_string(),
             column: Some(column),
             message: message.into(),
+            filter: None,
         }
     }
 
-    /// An error about a whole value (a filter flag).
+    /// An error about a whole value (a date, an id).
     pub fn value(input: &str, message: impl Into<String>) -> QueryError {
         QueryError {
             input: input.to_string(),
             column: None,
             message: message.into(),
+            filter: None,
+        }
+    }
+
+    /// An error about the value of a filter of the request.
+    pub(crate) fn filter(filter: Filter, input: &str, message: impl Into<String>) -> QueryError {
+        QueryError {
+            filter: Some(filter),
+            ..QueryError::value(input, message)
         }
     }
 
@@ -108,7 +144,10 @@ impl QueryError {
                     " ".repeat(column - 1)
                 )
             }
-            None => format!("invalid value {:?}: {}", self.input, self.message),
+            None => {
+                let what = self.filter.map_or("value", Filter::name);
+                format!("invalid {what} {:?}: {}", self.input, self.message)
+            }
         }
     }
 }

@@ -1,24 +1,24 @@
-//! Index statistics: [`Archive::stats`].
+//! Index statistics: [`Searcher::stats`](crate::Searcher::stats).
 //!
-//! Everything is computed from the fast-field columns (`source`, `date`,
-//! `comment_count`) of the live documents, segment by segment, so the
+//! Everything is counted from the fast-field columns (`source`, `date`,
+//! `comment_count`) of the live documents, segment by segment, with the
+//! routine that counts a search's facets ([`SegmentCounter`]), so the
 //! document store is never read: statistics of a large archive cost one pass
-//! over a few columns. Source names are counted by term ordinal per segment
-//! and resolved to text once per segment.
+//! over a few columns.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use tantivy::{SegmentReader, TantivyError};
 
-use crate::archive::Archive;
 use crate::article::format_date;
 use crate::error::{Error, Result};
 use crate::schema::date_of_value;
+use crate::search::counts::{Counting, Counts, SegmentCounter};
+use crate::searcher::Searcher;
 
-/// What an index holds, as shown by `newsidx stats`.
+/// What an index holds: documents, sources, dates, comments, size.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Stats {
     /// The index folder.
@@ -71,122 +71,74 @@ pub struct YearCount {
     pub articles: u64,
 }
 
-/// Counts gathered over the segments.
-#[derive(Default)]
-struct Tally {
-    sources: HashMap<String, u64>,
-    unknown_source: u64,
-    years: BTreeMap<i32, u64>,
-    first: Option<i64>,
-    last: Option<i64>,
-    undated: u64,
-    comments: u64,
-    with_comments: u64,
+/// Computes the statistics of a snapshot.
+pub(crate) fn stats(searcher: &Searcher) -> Result<Stats> {
+    let record = searcher.record();
+    let counting = Counting {
+        sources: true,
+        days: true,
+        comments: true,
+    };
+    let mut counts = Counts::default();
+    for segment in searcher.tantivy().segment_readers() {
+        let mut counter =
+            SegmentCounter::new(segment, counting).map_err(|e| searcher.engine_error(e))?;
+        for doc in segment.doc_ids_alive() {
+            counter.count(doc);
+        }
+        counts.add(counter.finish().map_err(|e| searcher.engine_error(e))?);
+    }
+    let mut per_year: BTreeMap<i32, u64> = BTreeMap::new();
+    for (&day, &n) in &counts.days {
+        *per_year
+            .entry(i32::try_from(day / 10_000).unwrap_or(0))
+            .or_default() += n;
+    }
+    Ok(Stats {
+        index: searcher.index_path().to_path_buf(),
+        documents: searcher.documents(),
+        sources: sorted_sources(counts.sources),
+        unknown_source: counts.unknown_source,
+        first_date: counts.days.keys().next().copied().map(day),
+        last_date: counts.days.keys().next_back().copied().map(day),
+        undated: counts.undated,
+        per_year: per_year
+            .into_iter()
+            .map(|(year, articles)| YearCount { year, articles })
+            .collect(),
+        comments: counts.comments,
+        articles_with_comments: counts.with_comments,
+        index_bytes: folder_bytes(searcher.index_path())?,
+        segments: searcher.tantivy().segment_readers().len(),
+        schema_version: record.newsidx_schema,
+        archive: record.archive.clone(),
+        source_from: record.source_from.clone(),
+    })
 }
 
-impl Archive {
-    /// Computes the statistics of the index's last commit.
-    pub fn stats(&self) -> Result<Stats> {
-        let record = self.record()?;
-        let searcher = self.reader().searcher();
-        let mut tally = Tally::default();
-        for segment in searcher.segment_readers() {
-            tally_segment(segment, &mut tally).map_err(|e| self.engine_error(e))?;
-        }
-        Ok(Stats {
-            index: self.path().to_path_buf(),
-            documents: searcher.num_docs(),
-            sources: sorted_sources(tally.sources),
-            unknown_source: tally.unknown_source,
-            first_date: tally.first.map(day),
-            last_date: tally.last.map(day),
-            undated: tally.undated,
-            per_year: tally
-                .years
-                .into_iter()
-                .map(|(year, articles)| YearCount { year, articles })
-                .collect(),
-            comments: tally.comments,
-            articles_with_comments: tally.with_comments,
-            index_bytes: self.folder_bytes()?,
-            segments: searcher.segment_readers().len(),
-            schema_version: record.newsidx_schema,
-            archive: record.archive,
-            source_from: record.source_from,
-        })
-    }
-
-    /// The total size of the files in the index folder.
-    ///
-    /// A running indexer creates, renames and deletes files meanwhile (its
-    /// temporary files, merged segments): a file gone before it could be
-    /// measured is not counted, rather than failing the statistics.
-    fn folder_bytes(&self) -> Result<u64> {
-        let path = self.path();
-        let mut total = 0;
-        for entry in fs::read_dir(path).map_err(|e| Error::io(path, e))? {
-            let entry = entry.map_err(|e| Error::io(path, e))?;
-            let meta = match entry.metadata() {
-                Ok(meta) => meta,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(Error::io(entry.path(), e)),
-            };
-            if meta.is_file() {
-                total += meta.len();
-            }
-        }
-        Ok(total)
-    }
-}
-
-/// Adds the live documents of one segment to the tally.
-fn tally_segment(segment: &SegmentReader, tally: &mut Tally) -> tantivy::Result<()> {
-    let fast = segment.fast_fields();
-    // A column is absent from a segment in which no document has a value.
-    let sources = fast.str("source")?;
-    let dates = fast.column_opt::<i64>("date")?;
-    let comment_counts = fast.column_opt::<u64>("comment_count")?;
-    let mut per_ord = vec![0u64; sources.as_ref().map_or(0, |s| s.num_terms())];
-    for doc in segment.doc_ids_alive() {
-        match sources.as_ref().and_then(|s| s.term_ords(doc).next()) {
-            Some(ord) => per_ord[ord as usize] += 1,
-            None => tally.unknown_source += 1,
-        }
-        match dates.as_ref().and_then(|d| d.first(doc)) {
-            Some(date) => {
-                let year = i32::try_from(date / 10_000).unwrap_or(0);
-                *tally.years.entry(year).or_default() += 1;
-                tally.first = Some(tally.first.map_or(date, |f| f.min(date)));
-                tally.last = Some(tally.last.map_or(date, |l| l.max(date)));
-            }
-            None => tally.undated += 1,
-        }
-        let comments = comment_counts
-            .as_ref()
-            .and_then(|c| c.first(doc))
-            .unwrap_or(0);
-        tally.comments += comments;
-        tally.with_comments += u64::from(comments > 0);
-    }
-    if let Some(sources) = &sources {
-        let mut name = String::new();
-        for (ord, &count) in per_ord.iter().enumerate().filter(|(_, c)| **c > 0) {
-            name.clear();
-            if !sources.ord_to_str(ord as u64, &mut name)? {
-                return Err(TantivyError::DataCorruption(
-                    tantivy::error::DataCorruption::comment_only(format!(
-                        "source ordinal {ord} missing from the dictionary"
-                    )),
-                ));
-            }
-            *tally.sources.entry(name.clone()).or_default() += count;
+/// The total size of the files in the index folder.
+///
+/// A running indexer creates, renames and deletes files meanwhile (its
+/// temporary files, merged segments): a file gone before it could be
+/// measured is not counted, rather than failing the statistics.
+fn folder_bytes(path: &Path) -> Result<u64> {
+    let mut total = 0;
+    for entry in fs::read_dir(path).map_err(|e| Error::io(path, e))? {
+        let entry = entry.map_err(|e| Error::io(path, e))?;
+        let meta = match entry.metadata() {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::io(entry.path(), e)),
+        };
+        if meta.is_file() {
+            total += meta.len();
         }
     }
-    Ok(())
+    Ok(total)
 }
 
 /// Sources by article count, most first, then by name.
-fn sorted_sources(sources: HashMap<String, u64>) -> Vec<SourceCount> {
+fn sorted_sources(sources: BTreeMap<String, u64>) -> Vec<SourceCount> {
     let mut sources: Vec<SourceCount> = sources
         .into_iter()
         .map(|(source, articles)| SourceCount { source, articles })
@@ -210,7 +162,7 @@ mod tests {
 
     #[test]
     fn sources_sort_by_count_then_name() {
-        let counts = HashMap::from([("b".to_string(), 2), ("a".to_string(), 2), ("c".into(), 5)]);
+        let counts = BTreeMap::from([("b".to_string(), 2), ("a".to_string(), 2), ("c".into(), 5)]);
         let names: Vec<_> = sorted_sources(counts)
             .into_iter()
             .map(|s| s.source)
@@ -221,8 +173,8 @@ mod tests {
     #[test]
     fn an_empty_index_has_empty_stats() {
         let dir = tempfile::tempdir().unwrap();
-        let archive = Archive::create(dir.path().join("idx")).unwrap();
-        let stats = archive.stats().unwrap();
+        let index = crate::Index::create(dir.path().join("idx")).unwrap();
+        let stats = index.searcher().unwrap().stats().unwrap();
         assert_eq!(stats.documents, 0);
         assert!(stats.sources.is_empty() && stats.per_year.is_empty());
         assert_eq!((stats.first_date, stats.archive), (None, None));

@@ -8,6 +8,11 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+
+use common::sample_corpus;
+use common::scan::visible_txt_files;
+
 fn newsidx(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_newsidx"))
         .args(args)
@@ -17,33 +22,8 @@ fn newsidx(args: &[&str]) -> Output {
         .expect("the newsidx binary runs")
 }
 
-fn sample_corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus")
-}
-
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Every `.txt` file of the sample corpus that the indexer sees (hidden
-/// files and folders excluded), found independently of the library.
-fn visible_txt_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        if path.is_dir() {
-            visible_txt_files(&path, out);
-        } else if name.ends_with(".txt") {
-            out.push(path);
-        }
-    }
 }
 
 fn index_sample(index: &Path) -> Value {
@@ -63,11 +43,8 @@ fn index_sample(index: &Path) -> Value {
 fn parse_gives_an_article_or_a_reason_for_every_sample_file() {
     let mut files = Vec::new();
     visible_txt_files(&sample_corpus(), &mut files);
-    assert_eq!(
-        files.len(),
-        71,
-        "sample-corpus/README.md lists 71 visible files"
-    );
+    let scan = common::sample_scan();
+    assert_eq!(files.len() as u64, scan.files);
     let mut args = vec!["parse"];
     args.extend(files.iter().map(|f| f.to_str().unwrap()));
     let out = newsidx(&args);
@@ -78,7 +55,7 @@ fn parse_gives_an_article_or_a_reason_for_every_sample_file() {
         .collect();
     assert_eq!(lines.len(), files.len(), "one line per file");
     let mut skipped = BTreeMap::new();
-    let (mut articles, mut undated, mut repaired, mut comments) = (0, 0, 0, 0);
+    let (mut articles, mut undated, mut repaired, mut comments) = (0, 0, 0, 0u64);
     for (line, file) in lines.iter().zip(&files) {
         assert!(
             line["path"]
@@ -119,7 +96,7 @@ fn parse_gives_an_article_or_a_reason_for_every_sample_file() {
         assert_eq!(keys, expected);
         let stem = file.file_stem().unwrap().to_str().unwrap();
         assert_eq!(line["id"], stem);
-        undated += usize::from(line["date"].is_null());
+        undated += u64::from(line["date"].is_null());
         // A date line whose date does not exist says why it was not taken.
         let bytes = std::fs::read(file).expect("read");
         let first_line = String::from_utf8_lossy(&bytes);
@@ -137,14 +114,20 @@ fn parse_gives_an_article_or_a_reason_for_every_sample_file() {
         if let Some(problem) = line["date_problem"].as_str() {
             assert!(problem.contains("is not a date"), "{problem}");
         }
-        repaired += usize::from(line["repaired"] == true);
-        comments += line["comments"].as_array().unwrap().len();
+        repaired += u64::from(line["repaired"] == true);
+        comments += line["comments"].as_array().unwrap().len() as u64;
     }
-    assert_eq!(articles, 69);
-    assert_eq!((undated, repaired, comments), (4, 1, 217));
+    assert_eq!(articles, scan.articles);
+    assert_eq!(
+        (undated, repaired, comments),
+        (scan.undated, scan.repaired, scan.comments)
+    );
     assert_eq!(
         skipped,
-        BTreeMap::from([("binary".to_string(), 1), ("empty".to_string(), 1)])
+        BTreeMap::from([
+            ("binary".to_string(), scan.binary),
+            ("empty".to_string(), scan.empty)
+        ])
     );
 }
 
@@ -189,11 +172,12 @@ fn index_then_stats_and_show_agree_with_the_sample_corpus() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("idx");
     let report = index_sample(&index);
-    assert_eq!(report["files_seen"], 71);
-    assert_eq!(report["added"], 69);
-    assert_eq!(report["skipped"]["empty"], 1);
-    assert_eq!(report["skipped"]["binary"], 1);
-    assert_eq!(report["documents"], 69);
+    let scan = common::sample_scan();
+    assert_eq!(report["files_seen"], scan.files);
+    assert_eq!(report["added"], scan.articles);
+    assert_eq!(report["skipped"]["empty"], scan.empty);
+    assert_eq!(report["skipped"]["binary"], scan.binary);
+    assert_eq!(report["documents"], scan.articles);
 
     // A second run finds nothing to do; the text report says so.
     let corpus = sample_corpus();
@@ -206,7 +190,8 @@ fn index_then_stats_and_show_agree_with_the_sample_corpus() {
     ]);
     assert_eq!(out.status.code(), Some(0));
     let report = text(&out.stdout);
-    assert!(report.contains("unchanged           69"), "{report}");
+    let unchanged = format!("unchanged    {:>9}", scan.articles);
+    assert!(report.contains(&unchanged), "{report}");
     assert!(
         report.contains(": empty ("),
         "--verbose lists skips: {report}"
@@ -215,24 +200,38 @@ fn index_then_stats_and_show_agree_with_the_sample_corpus() {
     let out = newsidx(&["stats", "--index", index.to_str().unwrap(), "--json"]);
     assert_eq!(out.status.code(), Some(0));
     let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(stats["documents"], 69);
-    assert_eq!(stats["undated"], 4);
-    assert_eq!(stats["comments"], 217);
-    assert_eq!(stats["articles_with_comments"], 45);
-    assert_eq!(stats["unknown_source"], 7);
-    assert_eq!(stats["sources"].as_array().unwrap().len(), 9);
-    assert_eq!(stats["first_date"].as_str().unwrap()[..4], *"1995");
-    assert_eq!(stats["last_date"].as_str().unwrap()[..4], *"2025");
+    assert_eq!(stats["documents"], scan.articles);
+    assert_eq!(stats["undated"], scan.undated);
+    assert_eq!(stats["comments"], scan.comments);
+    assert_eq!(stats["articles_with_comments"], scan.with_comments);
+    assert_eq!(stats["unknown_source"], scan.unknown_source);
+    let sources: BTreeMap<String, u64> = stats["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["source"].as_str().unwrap().to_string(),
+                s["articles"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(sources, scan.sources);
+    let first_year = scan.per_year.keys().next().unwrap().to_string();
+    let last_year = scan.per_year.keys().next_back().unwrap().to_string();
+    assert_eq!(stats["first_date"].as_str().unwrap()[..4], first_year);
+    assert_eq!(stats["last_date"].as_str().unwrap()[..4], last_year);
     let per_year: u64 = stats["per_year"]
         .as_array()
         .unwrap()
         .iter()
         .map(|y| y["articles"].as_u64().unwrap())
         .sum();
-    assert_eq!(per_year, 65, "every dated article counted once");
+    assert_eq!(per_year, scan.dated, "every dated article counted once");
 
     let out = newsidx(&["stats", "--index", index.to_str().unwrap()]);
-    assert!(text(&out.stdout).contains("documents    69"));
+    let documents = format!("documents    {}", scan.articles);
+    assert!(text(&out.stdout).contains(&documents));
 
     // show: the article with the most comments, numbered.
     let parsed = newsidx(&[
@@ -525,4 +524,45 @@ fn completions_and_man_pages_come_from_the_command_line_definitions() {
     assert!(page.contains(".TH newsidx-search 1"), "{page}");
     assert!(page.contains("\\-\\-timeline"), "its flags: {page}");
     assert_eq!(newsidx(&["man", "nonsense"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_file_over_the_size_limit_says_which_flag_raises_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.txt");
+    std::fs::write(&file, " date 2020-01-01 ".to_string() + &"word ".repeat(10)).unwrap();
+    let out = newsidx(&["parse", "--max-file-size", "16", file.to_str().unwrap()]);
+    let line: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["skipped"], "too_large");
+    let detail = line["detail"].as_str().unwrap();
+    assert!(detail.contains("over the limit of 16 bytes"), "{detail}");
+    assert!(detail.contains("raise it with --max-file-size"), "{detail}");
+    let index = dir.path().join("idx");
+    let archive = dir.path();
+    let out = newsidx(&[
+        "index",
+        archive.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+        "--max-file-size",
+        "16",
+        "--json",
+    ]);
+    // An index folder inside the archive is refused; the hint names the flag.
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("pass --index with a folder outside it"));
+    let outside = tempfile::tempdir().unwrap();
+    let index = outside.path().join("idx");
+    let out = newsidx(&[
+        "index",
+        archive.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+        "--max-file-size",
+        "16",
+        "--json",
+    ]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let detail = report["skipped_files"][0]["detail"].as_str().unwrap();
+    assert!(detail.contains("raise it with --max-file-size"), "{detail}");
 }

@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::LazyLock;
 
-use newsidx::Archive;
-use newsidx::query::SearchIn;
+use newsidx::Index;
+use newsidx::search::Period;
+use newsidx::search::SearchIn;
 use newsidx::search::{DateEnd, SearchRequest, SortOrder, parse_date_filter};
-use newsidx::tally::Period;
 use serde_json::Value;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-corpus");
@@ -141,7 +141,7 @@ fn json_output_follows_the_schema() {
 
 #[test]
 fn json_output_is_the_library_result() {
-    let archive = Archive::open(index()).expect("open index");
+    let archive = Index::open(index()).expect("open index");
     let args = [
         "storm OR flood",
         "--any",
@@ -693,7 +693,7 @@ fn a_search_during_the_first_index_run_says_so() {
     use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("index");
-    Archive::create(&path).expect("create");
+    Index::create(&path).expect("create");
     // An indexer at work: it holds the writer lock, nothing is committed.
     let directory = MmapDirectory::open(&path).expect("open");
     let lock = directory.acquire_lock(&INDEX_WRITER_LOCK).expect("lock");

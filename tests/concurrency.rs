@@ -1,5 +1,5 @@
 //! Searching while indexing (issue 6, item 4): eight threads search one
-//! `Arc<Archive>` through the library while another thread indexes a
+//! `Arc<Index>` through the library while another thread indexes a
 //! generated archive with a commit after every batch. Every search must
 //! succeed and see a committed state, totals must never go down in a purely
 //! additive run, and once indexing is over, the results must equal those
@@ -16,9 +16,9 @@ use std::thread;
 use std::time::Duration;
 
 use common::GenArticle;
-use newsidx::Archive;
-use newsidx::indexer::{Phase, Progress};
+use newsidx::Index;
 use newsidx::search::{SearchRequest, SearchResults, SortOrder};
+use newsidx::{Phase, Progress};
 
 const SEARCHERS: usize = 8;
 
@@ -41,7 +41,7 @@ struct Seen {
 
 /// One round of searches; checks what each result holds on its own.
 fn search_round(
-    archive: &Archive,
+    archive: &Index,
     round: usize,
     thread: usize,
     articles: &HashMap<String, GenArticle>,
@@ -83,7 +83,11 @@ fn search_round(
         .expect("word search while indexing");
     assert!(words.hits.len() <= 5);
     // The statistics work too, and see a commit no older than the search.
-    let stats = archive.stats().expect("stats while indexing");
+    let stats = archive
+        .searcher()
+        .expect("searcher")
+        .stats()
+        .expect("stats while indexing");
     seen.totals.push(stats.documents);
     seen.searches += 4;
 }
@@ -117,7 +121,7 @@ fn searches_during_indexing_see_committed_states_and_end_like_a_serial_run() {
     let articles: Arc<HashMap<String, GenArticle>> =
         Arc::new(generated.into_iter().map(|a| (a.id.clone(), a)).collect());
 
-    let archive = Arc::new(Archive::create(tmp.path().join("concurrent")).unwrap());
+    let archive = Arc::new(Index::create(tmp.path().join("concurrent")).unwrap());
     // Document counts of the commits: 0 before the first, then the files
     // done at each progress report (every file is an article, and a commit
     // follows every batch).
@@ -205,7 +209,7 @@ fn searches_during_indexing_see_committed_states_and_end_like_a_serial_run() {
     );
 
     // A serial run of the same archive gives the same results.
-    let serial = Archive::create(tmp.path().join("serial")).unwrap();
+    let serial = Index::create(tmp.path().join("serial")).unwrap();
     let report = serial.index_dir(&root, &common::options(1)).unwrap();
     assert_eq!(report.documents as usize, count);
     let queries = [
@@ -255,7 +259,17 @@ fn searches_during_indexing_see_committed_states_and_end_like_a_serial_run() {
         }
     }
     assert_eq!(
-        archive.stats().unwrap().comments,
-        serial.stats().unwrap().comments
+        archive
+            .searcher()
+            .expect("searcher")
+            .stats()
+            .unwrap()
+            .comments,
+        serial
+            .searcher()
+            .expect("searcher")
+            .stats()
+            .unwrap()
+            .comments
     );
 }

@@ -16,16 +16,16 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use newsidx::article::{self, Article, ParseOptions};
-use newsidx::query::SearchIn;
+use newsidx::search::SearchIn;
 use newsidx::search::SearchRequest;
-use newsidx::{Archive, IndexOptions};
+use newsidx::{Index, IndexOptions};
 
-fn index(articles: &Path, prefix: &str) -> (Archive, tempfile::TempDir) {
+fn index(articles: &Path, prefix: &str) -> (Index, tempfile::TempDir) {
     let dir = tempfile::Builder::new()
         .prefix(prefix)
         .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
         .expect("temporary folder");
-    let archive = Archive::create(dir.path().join("index")).expect("create index");
+    let archive = Index::create(dir.path().join("index")).expect("create index");
     let options = IndexOptions {
         commit_every: None,
         threads: 2,
@@ -139,7 +139,11 @@ fn time_phrases_are_marked_whole_in_their_fragments() {
         assert!(results.total > 0, "{query}");
         let mut quoted = 0;
         for hit in &results.hits {
-            let stored = &archive.get(&hit.path).expect("get")[0];
+            let stored = &archive
+                .searcher()
+                .expect("searcher")
+                .get(&hit.path)
+                .expect("get")[0];
             let body = hit.snippets.body.as_ref().expect("a body");
             for &[s, e] in &body.highlights {
                 assert_eq!(
@@ -178,7 +182,11 @@ fn fox_comments_cite_the_comment_that_holds_every_word_first() {
     let want: BTreeSet<String> = stems("obamas advice").into_iter().collect();
     let mut checked = 0;
     for hit in &results.hits {
-        let stored = &archive.get(&hit.path).expect("get")[0];
+        let stored = &archive
+            .searcher()
+            .expect("searcher")
+            .get(&hit.path)
+            .expect("get")[0];
         let holding_all: Vec<usize> = stored
             .comments
             .iter()

@@ -21,7 +21,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{GenArticle, Rng, Spec};
-use newsidx::{Archive, Error};
+use newsidx::{Error, Index};
 
 const BIN: &str = env!("CARGO_BIN_EXE_newsidx");
 
@@ -101,13 +101,17 @@ impl Corpus {
 /// whole (its headline and id are the article's). `None` when no index was
 /// ever created.
 fn committed_paths(idx: &Path, corpus: &Corpus) -> Option<BTreeSet<String>> {
-    let archive = match Archive::open(idx) {
+    let archive = match Index::open(idx) {
         Ok(archive) => archive,
         Err(Error::IndexNotFound { .. }) => return None,
         Err(e) => panic!("the index does not open after a crash: {e}"),
     };
     let hits = common::all_hits(&archive);
-    let stats = archive.stats().expect("stats after a crash");
+    let stats = archive
+        .searcher()
+        .expect("searcher")
+        .stats()
+        .expect("stats after a crash");
     assert_eq!(stats.documents as usize, hits.len());
     let by_path = corpus.by_path();
     let mut paths = BTreeSet::new();
@@ -316,7 +320,7 @@ fn sigkill_at_random_moments_leaves_a_committed_state() {
     assert_eq!(report["interrupted"], false);
     assert_complete(&idx, &corpus);
     // And the library agrees that nothing is left to do.
-    let archive = Archive::open(&idx).unwrap();
+    let archive = Index::open(&idx).unwrap();
     let again = archive
         .index_dir(&root, &common::options(2))
         .expect("library rerun");
@@ -523,15 +527,30 @@ fn a_second_sigint_quits_at_once_and_leaves_the_last_commit() {
 
 #[test]
 fn an_index_whose_creation_was_cut_short_opens_as_empty() {
-    // What `Archive::create` leaves when killed between tantivy's creation
+    // What `Index::create` leaves when killed between tantivy's creation
     // of the index and newsidx's first commit: an index of the newsidx
     // schema without a newsidx record.
     let tmp = tempfile::tempdir().unwrap();
+    // The newsidx schema, as tantivy reads it from a newsidx index.
+    let schema = {
+        Index::create(tmp.path().join("model")).unwrap();
+        tantivy::Index::open_in_dir(tmp.path().join("model"))
+            .unwrap()
+            .schema()
+    };
     let idx = tmp.path().join("index");
     std::fs::create_dir_all(&idx).unwrap();
-    tantivy::Index::create_in_dir(&idx, newsidx::schema::build_schema()).unwrap();
-    let archive = Archive::open_or_create(&idx).expect("a half-created index must open");
-    assert_eq!(archive.stats().unwrap().documents, 0);
+    tantivy::Index::create_in_dir(&idx, schema.clone()).unwrap();
+    let archive = Index::open_or_create(&idx).expect("a half-created index must open");
+    assert_eq!(
+        archive
+            .searcher()
+            .expect("searcher")
+            .stats()
+            .unwrap()
+            .documents,
+        0
+    );
     let root = tmp.path().join("archive");
     let corpus = Corpus::new(&root, 10);
     let report = archive
@@ -543,7 +562,7 @@ fn an_index_whose_creation_was_cut_short_opens_as_empty() {
     // Through the binary as well.
     let idx2 = tmp.path().join("index2");
     std::fs::create_dir_all(&idx2).unwrap();
-    tantivy::Index::create_in_dir(&idx2, newsidx::schema::build_schema()).unwrap();
+    tantivy::Index::create_in_dir(&idx2, schema).unwrap();
     let (status, stdout, stderr) = run_to_end(&root, &idx2, &[]);
     assert!(status.success(), "{status}\n{stdout}\n{stderr}");
     assert_complete(&idx2, &corpus);

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use newsidx::search::{SearchRequest, SortOrder};
-use newsidx::{Archive, Error, ErrorKind};
-use tantivy::{Index, IndexWriter, TantivyDocument};
+use newsidx::{Error, ErrorKind, Index};
+use tantivy::{IndexWriter, TantivyDocument};
 
 const BIN: &str = env!("CARGO_BIN_EXE_newsidx");
 
@@ -20,7 +20,7 @@ fn pristine(dir: &Path) -> (PathBuf, PathBuf) {
     let root = dir.join("archive");
     common::generate(&root, &common::Spec::default(), 0..120);
     let idx = dir.join("pristine");
-    let archive = Archive::create(&idx).unwrap();
+    let archive = Index::create(&idx).unwrap();
     let report = archive.index_dir(&root, &common::options(1)).unwrap();
     assert_eq!(report.documents, 120);
     (idx, root)
@@ -42,8 +42,8 @@ fn segment_files(idx: &Path) -> Vec<PathBuf> {
 
 /// Everything a user can do with an index, stopping at the first error.
 fn use_index(idx: &Path) -> Result<(), Error> {
-    let archive = Archive::open(idx)?;
-    let stats = archive.stats()?;
+    let archive = Index::open(idx)?;
+    let stats = archive.searcher().expect("searcher").stats()?;
     let all = archive.search(
         &SearchRequest::new("*")
             .page(stats.documents as usize + 1, 0)
@@ -54,7 +54,7 @@ fn use_index(idx: &Path) -> Result<(), Error> {
     archive.search(&SearchRequest::new("\"join the discussion\""))?;
     archive.search(&SearchRequest::new("ka*").sort(SortOrder::Newest))?;
     if let Some(hit) = all.hits.first() {
-        archive.get(&hit.id)?;
+        archive.searcher().expect("searcher").get(&hit.id)?;
     }
     Ok(())
 }
@@ -126,7 +126,7 @@ fn a_missing_or_garbled_meta_file_is_reported() {
     assert!(matches!(err, Error::NotAnIndex { .. }), "{err:?}");
     assert_index_error(&err, &["new or empty folder"]);
     // open_or_create must not create an index over the remains of one.
-    let err = Archive::open_or_create(&idx).err().expect("no meta.json");
+    let err = Index::open_or_create(&idx).err().expect("no meta.json");
     assert!(matches!(err, Error::NotAnIndex { .. }), "{err:?}");
 
     for (name, garbage) in [
@@ -141,7 +141,7 @@ fn a_missing_or_garbled_meta_file_is_reported() {
         let err = use_index(&idx).expect_err(name);
         assert!(matches!(err, Error::Damaged { .. }), "{name}: {err:?}");
         assert_index_error(&err, &["rebuild it"]);
-        let err = Archive::open_or_create(&idx).err().expect(name);
+        let err = Index::open_or_create(&idx).err().expect(name);
         assert!(matches!(err, Error::Damaged { .. }), "{name}: {err:?}");
     }
 }
@@ -157,7 +157,7 @@ fn a_foreign_folder_is_not_an_index() {
         fs::write(idx.join(format!("img_{i}.jpg")), bytes).unwrap();
     }
     fs::write(idx.join("notes.txt"), "remember the ferry times").unwrap();
-    for result in [Archive::open(&idx), Archive::open_or_create(&idx)] {
+    for result in [Index::open(&idx), Index::open_or_create(&idx)] {
         let err = result.err().expect("a folder of photos is no index");
         assert!(matches!(err, Error::NotAnIndex { .. }), "{err:?}");
         assert_index_error(&err, &["new or empty folder"]);
@@ -186,26 +186,26 @@ fn a_foreign_folder_is_not_an_index() {
 fn a_missing_index_and_a_regular_file_are_reported() {
     let tmp = tempfile::tempdir().unwrap();
     let missing = tmp.path().join("nothing-here");
-    let err = Archive::open(&missing).err().expect("missing");
+    let err = Index::open(&missing).err().expect("missing");
     assert!(matches!(err, Error::IndexNotFound { .. }), "{err:?}");
-    assert_index_error(&err, &["newsidx index"]);
+    assert_index_error(&err, &["create one by indexing an archive folder"]);
     assert!(!missing.exists(), "open must not create the folder");
 
     let file = tmp.path().join("index.txt");
     fs::write(&file, "not a folder").unwrap();
-    for result in [Archive::open(&file), Archive::open_or_create(&file)] {
+    for result in [Index::open(&file), Index::open_or_create(&file)] {
         let err = result.err().expect("a regular file is no index");
         assert!(matches!(err, Error::NotAnIndex { .. }), "{err:?}");
         assert_index_error(&err, &["new or empty folder"]);
         assert!(err.to_string().contains("not a folder"), "{err}");
     }
-    assert!(Archive::create(&file).is_err());
+    assert!(Index::create(&file).is_err());
     assert_eq!(fs::read_to_string(&file).unwrap(), "not a folder");
 }
 
 /// Writes a commit with `payload` into the index at `idx`, with tantivy.
 fn commit_payload(idx: &Path, payload: &str) {
-    let index = Index::open_in_dir(idx).unwrap();
+    let index = tantivy::Index::open_in_dir(idx).unwrap();
     let mut writer: IndexWriter<TantivyDocument> =
         index.writer_with_num_threads(1, 15_000_000).unwrap();
     let mut commit = writer.prepare_commit().unwrap();
@@ -218,7 +218,7 @@ fn commit_payload(idx: &Path, payload: &str) {
 fn an_index_of_another_schema_version_asks_for_a_rebuild() {
     let tmp = tempfile::tempdir().unwrap();
     let (pristine, root) = pristine(tmp.path());
-    let version = newsidx::schema::version();
+    let version = newsidx::Index::schema_version();
     let archive_json = serde_json::to_string(&root.canonicalize().unwrap()).unwrap();
     for found in [version + 1, version + 1000, version.saturating_sub(1)] {
         if found == version {
@@ -232,7 +232,7 @@ fn an_index_of_another_schema_version_asks_for_a_rebuild() {
                 r#"{{"newsidx_schema":{found},"archive":{archive_json},"source_from":"copyright"}}"#
             ),
         );
-        for result in [Archive::open(&idx), Archive::open_or_create(&idx)] {
+        for result in [Index::open(&idx), Index::open_or_create(&idx)] {
             let err = result.err().expect("another schema version");
             match &err {
                 Error::SchemaVersion {
@@ -243,7 +243,10 @@ fn an_index_of_another_schema_version_asks_for_a_rebuild() {
             assert_index_error(&err, &["rebuild it"]);
         }
         // The index was left as it was.
-        let metas = Index::open_in_dir(&idx).unwrap().load_metas().unwrap();
+        let metas = tantivy::Index::open_in_dir(&idx)
+            .unwrap()
+            .load_metas()
+            .unwrap();
         assert!(metas.payload.unwrap().contains(&found.to_string()));
     }
 }
@@ -256,18 +259,18 @@ fn a_tantivy_index_that_is_not_newsidx_is_refused() {
     let idx = tmp.path().join("foreign-payload");
     common::copy_dir(&pristine, &idx);
     commit_payload(&idx, "written by some other program");
-    let err = Archive::open(&idx).err().expect("foreign record");
+    let err = Index::open(&idx).err().expect("foreign record");
     assert!(matches!(err, Error::NotAnIndex { .. }), "{err:?}");
     assert_index_error(&err, &["new or empty folder"]);
 
     // Another schema, empty and without a record (which is what an
-    // interrupted `Archive::create` leaves for the newsidx schema).
+    // interrupted `Index::create` leaves for the newsidx schema).
     let idx = tmp.path().join("other-schema");
     fs::create_dir_all(&idx).unwrap();
     let mut builder = tantivy::schema::Schema::builder();
     builder.add_text_field("title", tantivy::schema::TEXT | tantivy::schema::STORED);
-    Index::create_in_dir(&idx, builder.build()).unwrap();
-    for result in [Archive::open(&idx), Archive::open_or_create(&idx)] {
+    tantivy::Index::create_in_dir(&idx, builder.build()).unwrap();
+    for result in [Index::open(&idx), Index::open_or_create(&idx)] {
         let err = result.err().expect("another schema");
         assert!(matches!(err, Error::NotAnIndex { .. }), "{err:?}");
         assert_index_error(&err, &["new or empty folder"]);
@@ -311,7 +314,10 @@ fn the_binary_exits_with_3_on_a_missing_or_unusable_index() {
     common::copy_dir(&pristine, &newer);
     commit_payload(
         &newer,
-        &format!(r#"{{"newsidx_schema":{}}}"#, newsidx::schema::version() + 1),
+        &format!(
+            r#"{{"newsidx_schema":{}}}"#,
+            newsidx::Index::schema_version() + 1
+        ),
     );
     let foreign = tmp.path().join("foreign");
     fs::create_dir_all(&foreign).unwrap();
@@ -368,12 +374,23 @@ fn open_for_rebuild_replaces_only_damaged_or_other_version_indexes() {
     common::copy_dir(&pristine, &newer);
     commit_payload(
         &newer,
-        &format!(r#"{{"newsidx_schema":{}}}"#, newsidx::schema::version() + 1),
+        &format!(
+            r#"{{"newsidx_schema":{}}}"#,
+            newsidx::Index::schema_version() + 1
+        ),
     );
     fs::write(damaged.join("my-notes.md"), "kept").unwrap();
     for idx in [&damaged, &newer] {
-        let archive = Archive::open_for_rebuild(idx).expect("replaced");
-        assert_eq!(archive.stats().unwrap().documents, 0);
+        let archive = Index::open_for_rebuild(idx).expect("replaced");
+        assert_eq!(
+            archive
+                .searcher()
+                .expect("searcher")
+                .stats()
+                .unwrap()
+                .documents,
+            0
+        );
         let options = newsidx::IndexOptions {
             rebuild: true,
             ..common::options(1)
@@ -382,24 +399,29 @@ fn open_for_rebuild_replaces_only_damaged_or_other_version_indexes() {
         assert_eq!(report.documents, 120);
         drop(archive);
         use_index(idx).expect("the rebuilt index works");
-        assert_eq!(
-            common::unique_paths(&Archive::open(idx).unwrap()).len(),
-            120
-        );
+        assert_eq!(common::unique_paths(&Index::open(idx).unwrap()).len(), 120);
     }
     assert_eq!(
         fs::read_to_string(damaged.join("my-notes.md")).unwrap(),
         "kept"
     );
     // A healthy index is opened as it is; its documents stay.
-    let healthy = Archive::open_for_rebuild(&pristine).unwrap();
-    assert_eq!(healthy.stats().unwrap().documents, 120);
+    let healthy = Index::open_for_rebuild(&pristine).unwrap();
+    assert_eq!(
+        healthy
+            .searcher()
+            .expect("searcher")
+            .stats()
+            .unwrap()
+            .documents,
+        120
+    );
     drop(healthy);
     // Folders that are no index are refused and left alone.
     let foreign = tmp.path().join("foreign");
     fs::create_dir_all(&foreign).unwrap();
     fs::write(foreign.join("meta.json"), "{\"mine\": true}").unwrap();
-    let err = Archive::open_for_rebuild(&foreign).err().expect("foreign");
+    let err = Index::open_for_rebuild(&foreign).err().expect("foreign");
     assert_eq!(err.kind(), ErrorKind::Index, "{err}");
     assert_eq!(
         fs::read_to_string(foreign.join("meta.json")).unwrap(),
@@ -407,11 +429,19 @@ fn open_for_rebuild_replaces_only_damaged_or_other_version_indexes() {
     );
     let file = tmp.path().join("file");
     fs::write(&file, "x").unwrap();
-    assert!(Archive::open_for_rebuild(&file).is_err());
+    assert!(Index::open_for_rebuild(&file).is_err());
     assert_eq!(fs::read_to_string(&file).unwrap(), "x");
     // A missing index is created.
-    let fresh = Archive::open_for_rebuild(tmp.path().join("fresh")).unwrap();
-    assert_eq!(fresh.stats().unwrap().documents, 0);
+    let fresh = Index::open_for_rebuild(tmp.path().join("fresh")).unwrap();
+    assert_eq!(
+        fresh
+            .searcher()
+            .expect("searcher")
+            .stats()
+            .unwrap()
+            .documents,
+        0
+    );
 }
 
 #[test]
@@ -431,7 +461,10 @@ fn the_advised_rebuild_repairs_a_damaged_or_newer_index() {
     common::copy_dir(&pristine, &newer);
     commit_payload(
         &newer,
-        &format!(r#"{{"newsidx_schema":{}}}"#, newsidx::schema::version() + 1),
+        &format!(
+            r#"{{"newsidx_schema":{}}}"#,
+            newsidx::Index::schema_version() + 1
+        ),
     );
     for idx in [&damaged, &newer] {
         let out = newsidx(&[
@@ -448,7 +481,7 @@ fn the_advised_rebuild_repairs_a_damaged_or_newer_index() {
             out.status,
             String::from_utf8_lossy(&out.stderr)
         );
-        let archive = Archive::open(idx).expect("rebuilt");
+        let archive = Index::open(idx).expect("rebuilt");
         assert_eq!(common::unique_paths(&archive).len(), 120);
         use_index(idx).expect("the rebuilt index works");
     }

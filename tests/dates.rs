@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
+use newsidx::search::Period;
 use newsidx::search::{DateEnd, SearchRequest, SortOrder, parse_date_filter};
-use newsidx::tally::Period;
-use newsidx::{Archive, IndexOptions};
+use newsidx::{Index, IndexOptions};
 
 /// Article ids and their dates, oldest first.
 const DATES: [(&str, &str); 6] = [
@@ -20,7 +20,7 @@ const DATES: [(&str, &str); 6] = [
 ];
 
 struct Fixture {
-    archive: Archive,
+    archive: Index,
     _dirs: (tempfile::TempDir, tempfile::TempDir),
 }
 
@@ -39,7 +39,7 @@ fn fixture() -> Fixture {
     )
     .expect("write article");
     let index_dir = tempfile::tempdir().expect("index folder");
-    let archive = Archive::create(index_dir.path()).expect("create");
+    let archive = Index::create(index_dir.path()).expect("create");
     let options = IndexOptions {
         commit_every: None,
         memory_mb: 50,
@@ -59,7 +59,7 @@ fn day(text: &str, end: DateEnd) -> time::Date {
     parse_date_filter(text, end).expect("a date filter")
 }
 
-fn dated_ids(archive: &Archive, request: SearchRequest) -> Vec<(String, Option<String>)> {
+fn dated_ids(archive: &Index, request: SearchRequest) -> Vec<(String, Option<String>)> {
     archive
         .search(&request.page(100, 0).snippets(false))
         .expect("search")
@@ -73,12 +73,13 @@ fn dated_ids(archive: &Archive, request: SearchRequest) -> Vec<(String, Option<S
 fn old_and_far_dates_round_trip() {
     let f = fixture();
     let a = &f.archive;
+    let searcher = a.searcher().expect("searcher");
     // Stored and shown as written.
     for (id, date) in DATES {
-        let shown = a.get(id).expect("get");
+        let shown = searcher.get(id).expect("get");
         assert_eq!(shown[0].date.as_deref(), Some(date), "{id}");
     }
-    let never = a.get("000_0000000000000007").expect("get");
+    let never = searcher.get("000_0000000000000007").expect("get");
     assert_eq!(never[0].date, None);
 
     // Sorted, undated last either way.
@@ -158,7 +159,7 @@ fn old_and_far_dates_round_trip() {
     );
 
     // Statistics.
-    let stats = a.stats().expect("stats");
+    let stats = a.searcher().expect("searcher").stats().expect("stats");
     assert_eq!(stats.first_date.as_deref(), Some("0042-03-15"));
     assert_eq!(stats.last_date.as_deref(), Some("9999-12-31"));
     assert_eq!(stats.undated, 1);
@@ -166,7 +167,10 @@ fn old_and_far_dates_round_trip() {
 
     // The export: the same days, as YYYYMMDD numbers.
     let mut out = Vec::new();
-    a.export(&mut out).expect("export");
+    a.searcher()
+        .expect("searcher")
+        .export(&mut out)
+        .expect("export");
     let exported: BTreeMap<String, Option<i64>> = String::from_utf8(out)
         .expect("UTF-8")
         .lines()

@@ -17,17 +17,10 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use newsidx::Archive;
-use newsidx::analysis;
 use newsidx::export::{self, ExportOptions, ExportReport, ExportedArticle};
-use newsidx::indexer::SourceFrom;
-use newsidx::schema::{self, FieldSpec};
+use newsidx::{Index, SourceFrom};
 use serde::Deserialize;
 use serde_json::Value;
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, Token,
-};
 
 // ---------------------------------------------------------------------------
 // The index config, as Quickwit reads it (only the keys used here; an
@@ -142,20 +135,59 @@ fn tantivy_schema() -> BTreeMap<String, Value> {
 /// searchable (the bookkeeping columns are neither), except the unstemmed
 /// copies of the text, which fields.json marks `"export": false`.
 fn exported_specs() -> Vec<FieldSpec> {
-    schema::spec()
+    let declaration: Declaration =
+        serde_json::from_str(include_str!("../schema/fields.json")).expect("fields.json");
+    declaration
         .fields
         .into_iter()
         .filter(|f| (f.stored || f.indexed) && f.export)
         .collect()
 }
 
+/// `schema/fields.json`, the declaration of the newsidx schema (the keys
+/// used here).
+#[derive(Debug, Deserialize)]
+struct Declaration {
+    fields: Vec<FieldSpec>,
+}
+
+/// One field of `schema/fields.json`.
+#[derive(Debug, Deserialize)]
+struct FieldSpec {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    analyzer: Option<String>,
+    indexed: bool,
+    positions: bool,
+    stored: bool,
+    fast: bool,
+    #[serde(default = "yes")]
+    export: bool,
+    doc: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The day of a `YYYYMMDD` number, if it is one.
+fn date_of_value(value: i64) -> Option<time::Date> {
+    let month = time::Month::try_from(u8::try_from(value / 100 % 100).ok()?).ok()?;
+    let day = u8::try_from(value % 100).ok()?;
+    let year = i32::try_from(value / 10_000).ok()?;
+    (value > 0)
+        .then(|| time::Date::from_calendar_date(year, month, day).ok())
+        .flatten()
+}
+
 /// The Quickwit tokenizer that stands for a newsidx analyzer.
 fn quickwit_tokenizer_for(analyzer: &str) -> &'static str {
     match analyzer {
         "raw" => "raw",
-        analysis::LOWER_RAW => "lowercase",
-        analysis::NEWS_PLAIN => "news_plain",
-        analysis::NEWS_EN => "en_stem",
+        "lower_raw" => "lowercase",
+        "news_plain" => "news_plain",
+        "news_en" => "en_stem",
         other => panic!("no Quickwit tokenizer chosen for newsidx analyzer {other:?}"),
     }
 }
@@ -185,7 +217,7 @@ fn the_mapping_names_every_stored_or_searchable_field_in_schema_order() {
     let specs = exported_specs();
     let expected: Vec<&str> = specs.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(mapped, expected);
-    assert_eq!(mapped, export::FIELD_NAMES, "the export writes these keys");
+    assert_eq!(mapped, export::KEYS, "the export writes these keys");
 }
 
 #[test]
@@ -277,126 +309,6 @@ fn the_index_settings_follow_newsidx() {
 }
 
 // ---------------------------------------------------------------------------
-// The analyzers: Quickwit's chains, rebuilt from tantivy's filters as Quickwit
-// builds them, against newsidx's on the sample corpus's own text.
-
-/// Quickwit's `remove_long` limit (`DEFAULT_REMOVE_TOKEN_LENGTH`).
-const QUICKWIT_MAX_TOKEN_BYTES: usize = 255;
-
-/// Quickwit's built-in `en_stem`.
-fn quickwit_en_stem() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(QUICKWIT_MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
-        .build()
-}
-
-/// The yaml's custom `news_plain`: `simple` with `remove_long`,
-/// `lower_caser`, `ascii_folding`.
-fn quickwit_news_plain() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(QUICKWIT_MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
-}
-
-fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while let Some(token) = stream.next() {
-        out.push(token.clone());
-    }
-    out
-}
-
-/// Terms of `ours` and `theirs` that differ, over tokens of ASCII words of at
-/// most 40 bytes (the documented differences aside), keyed by byte offset.
-fn differing_terms(
-    ours: &mut TextAnalyzer,
-    theirs: &mut TextAnalyzer,
-    text: &str,
-) -> Vec<(String, String, String)> {
-    let theirs: BTreeMap<usize, Token> = tokens(theirs, text)
-        .into_iter()
-        .map(|t| (t.offset_from, t))
-        .collect();
-    let mut differ = Vec::new();
-    for token in tokens(ours, text) {
-        let word = &text[token.offset_from..token.offset_to];
-        if !word.is_ascii() {
-            continue;
-        }
-        match theirs.get(&token.offset_from) {
-            Some(t) if t.text == token.text => {}
-            other => differ.push((
-                word.to_string(),
-                token.text.clone(),
-                other.map_or_else(|| "(none)".to_string(), |t| t.text.clone()),
-            )),
-        }
-    }
-    differ
-}
-
-fn sample_text() -> String {
-    let mut out = Vec::new();
-    let report = export::export_dir(common::sample_corpus(), &ExportOptions::default(), &mut out)
-        .expect("export sample corpus");
-    assert!(report.exported > 0);
-    let mut text = String::new();
-    for line in lines(&out) {
-        let a: ExportedArticle = serde_json::from_value(line).expect("line");
-        text.push_str(&a.headline);
-        text.push('\n');
-        text.push_str(&a.body);
-        text.push('\n');
-        text.push_str(&a.comments.join("\n"));
-        text.push('\n');
-        text.push_str(a.source.as_deref().unwrap_or(""));
-        text.push('\n');
-    }
-    text
-}
-
-#[test]
-fn quickwit_analyzers_give_newsidx_terms_on_ascii_words() {
-    let text = sample_text();
-    let mut news_en = analysis::news_en();
-    let differ = differing_terms(&mut news_en, &mut quickwit_en_stem(), &text);
-    assert!(
-        differ.is_empty(),
-        "en_stem differs from news_en: {differ:?}"
-    );
-    let mut news_plain = analysis::news_plain();
-    let differ = differing_terms(&mut news_plain, &mut quickwit_news_plain(), &text);
-    assert!(differ.is_empty(), "news_plain differs: {differ:?}");
-    // The comparison has teeth: stemmed and unstemmed terms differ.
-    let stemmed_vs_plain = differing_terms(&mut news_en, &mut quickwit_news_plain(), &text);
-    assert!(stemmed_vs_plain.len() > 100, "{}", stemmed_vs_plain.len());
-}
-
-#[test]
-fn the_documented_differences_are_the_real_ones() {
-    // en_stem does not fold to ASCII: an accented word is its own term.
-    let folded: Vec<String> = tokens(&mut analysis::news_en(), "Zoë café")
-        .into_iter()
-        .map(|t| t.text)
-        .collect();
-    let unfolded: Vec<String> = tokens(&mut quickwit_en_stem(), "Zoë café")
-        .into_iter()
-        .map(|t| t.text)
-        .collect();
-    assert_eq!(folded, ["zoe", "cafe"]);
-    assert_eq!(unfolded, ["zoë", "café"]);
-    // Quickwit keeps tokens of 41 to 255 bytes, which newsidx drops.
-    let long = "x".repeat(analysis::MAX_TOKEN_BYTES + 1);
-    assert!(tokens(&mut analysis::news_en(), &long).is_empty());
-    assert_eq!(tokens(&mut quickwit_en_stem(), &long).len(), 1);
-}
-
-// ---------------------------------------------------------------------------
 // The export against the mapping.
 
 fn lines(ndjson: &[u8]) -> Vec<Value> {
@@ -428,7 +340,7 @@ fn check_value(field: &str, kind: &str, value: &Value) {
         "i64" => {
             let number = value.as_i64().unwrap_or_else(|| panic!("{field}: {value}"));
             assert!(
-                schema::date_of_value(number).is_some(),
+                date_of_value(number).is_some(),
                 "{field}: {number} is not a YYYYMMDD date"
             );
         }
@@ -483,8 +395,8 @@ fn export_folder(dir: &Path, source_from: SourceFrom) -> (Vec<u8>, ExportReport)
     (out, report)
 }
 
-fn build_index(dir: &Path, archive: &Path, source_from: SourceFrom) -> Archive {
-    let index = Archive::create(dir.join("idx")).expect("create index");
+fn build_index(dir: &Path, archive: &Path, source_from: SourceFrom) -> Index {
+    let index = Index::create(dir.join("idx")).expect("create index");
     let options = newsidx::IndexOptions {
         source_from,
         ..common::options(2)
@@ -508,18 +420,20 @@ fn every_line_of_the_sample_export_fits_the_mapping() {
     let (out, report) = export_folder(&common::sample_corpus(), SourceFrom::Copyright);
     let articles = check_lines(&out);
     // The figures of sample-corpus/README.md.
-    assert_eq!(articles.len(), 69);
-    assert_eq!(report.exported, 69);
-    assert_eq!(report.files_seen, 71);
-    assert_eq!(report.skipped_total(), 2);
-    assert_eq!(report.skipped.get("empty"), Some(&1));
-    assert_eq!(report.skipped.get("binary"), Some(&1));
-    assert_eq!(report.undated, 4);
-    assert_eq!(report.repaired, 1);
+    let scan = common::sample_scan();
+    assert_eq!(articles.len() as u64, scan.articles);
+    assert_eq!(report.exported, scan.articles);
+    assert_eq!(report.files_seen, scan.files);
+    assert_eq!(report.skipped_total(), scan.empty + scan.binary);
+    assert_eq!(report.skipped.get("empty"), Some(&scan.empty));
+    assert_eq!(report.skipped.get("binary"), Some(&scan.binary));
+    assert_eq!(report.undated, scan.undated);
+    assert_eq!(report.repaired, scan.repaired);
     assert_eq!(report.bytes_written, out.len() as u64);
     let comments: u64 = articles.iter().map(|a| a.comment_count).sum();
-    assert_eq!(comments, 217);
-    assert_eq!(articles.iter().filter(|a| a.source.is_none()).count(), 7);
+    assert_eq!(comments, scan.comments);
+    let sourceless = articles.iter().filter(|a| a.source.is_none()).count();
+    assert_eq!(sourceless as u64, scan.unknown_source);
     // Walk order: paths sorted folder by folder.
     let paths: Vec<&str> = articles.iter().map(|a| a.path.as_str()).collect();
     let mut sorted = paths.clone();
@@ -533,9 +447,17 @@ fn the_export_round_trips_through_stats_and_show() {
     let sample = common::sample_corpus();
     let archive = build_index(dir.path(), &sample, SourceFrom::Copyright);
     let mut out = Vec::new();
-    let report = archive.export(&mut out).expect("export index");
+    let report = archive
+        .searcher()
+        .expect("searcher")
+        .export(&mut out)
+        .expect("export index");
     let from_index = check_lines(&out);
-    let stats = archive.stats().expect("stats");
+    let stats = archive
+        .searcher()
+        .expect("searcher")
+        .stats()
+        .expect("stats");
 
     assert_eq!(from_index.len() as u64, stats.documents);
     assert_eq!(report.exported, stats.documents);
@@ -568,7 +490,7 @@ fn the_export_round_trips_through_stats_and_show() {
     assert_eq!(with_comments, stats.articles_with_comments);
 
     // Dates: range and years.
-    let day = |d: i64| newsidx::article::format_date(schema::date_of_value(d).expect("a date"));
+    let day = |d: i64| newsidx::article::format_date(date_of_value(d).expect("a date"));
     let days: BTreeSet<String> = from_index.iter().filter_map(|a| a.date).map(day).collect();
     assert_eq!(days.first(), stats.first_date.as_ref());
     assert_eq!(days.last(), stats.last_date.as_ref());
@@ -587,7 +509,11 @@ fn the_export_round_trips_through_stats_and_show() {
 
     // Each article as `newsidx show` reports it.
     for a in &from_index {
-        let shown = archive.get(&a.id).expect("get");
+        let shown = archive
+            .searcher()
+            .expect("searcher")
+            .get(&a.id)
+            .expect("get");
         let shown = shown
             .iter()
             .find(|s| s.path == a.path)
@@ -610,7 +536,7 @@ fn the_export_round_trips_through_stats_and_show() {
         .index_dir(&sample, &common::options(1))
         .expect("re-index");
     assert_eq!(index_report.unchanged, folder_report.exported);
-    let first = Archive::create(dir.path().join("again"))
+    let first = Index::create(dir.path().join("again"))
         .expect("create")
         .index_dir(&sample, &common::options(1))
         .expect("index");
@@ -628,7 +554,11 @@ fn sources_from_folders_are_exported_as_indexed() {
     let sample = common::sample_corpus();
     let archive = build_index(dir.path(), &sample, SourceFrom::Folder);
     let mut out = Vec::new();
-    archive.export(&mut out).expect("export index");
+    archive
+        .searcher()
+        .expect("searcher")
+        .export(&mut out)
+        .expect("export index");
     let from_index = by_path(check_lines(&out));
     let (out, _) = export_folder(&sample, SourceFrom::Folder);
     let from_folder = by_path(check_lines(&out));
@@ -682,7 +612,7 @@ fn a_failing_writer_is_an_output_error() {
 
 fn newsidx() -> std::process::Command {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_newsidx"));
-    command.env_remove(newsidx::archive::INDEX_ENV);
+    command.env_remove("NEWSIDX_INDEX");
     command
 }
 
@@ -701,10 +631,11 @@ fn the_command_exports_a_folder_to_a_file_and_an_index_to_stdout() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(0), "{stderr}");
     assert!(run.stdout.is_empty(), "the lines went to --out");
-    assert!(stderr.contains("articles            69"), "{stderr}");
+    let articles = format!("articles     {:>9}", common::sample_scan().articles);
+    assert!(stderr.contains(&articles), "{stderr}");
     assert!(stderr.contains("(1 binary, 1 empty)"), "{stderr}");
     let from_folder = by_path(check_lines(&std::fs::read(&file).expect("read --out")));
-    assert_eq!(from_folder.len(), 69);
+    assert_eq!(from_folder.len() as u64, common::sample_scan().articles);
 
     build_index(dir.path(), &sample, SourceFrom::Copyright);
     let run = newsidx()

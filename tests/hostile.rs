@@ -22,9 +22,9 @@ use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use newsidx::article::ParseOptions;
-use newsidx::indexer::{Phase, Progress};
 use newsidx::search::SearchRequest;
-use newsidx::{Archive, IndexOptions, IndexReport};
+use newsidx::{Index, IndexOptions, IndexReport};
+use newsidx::{Phase, Progress};
 
 /// What the test expects of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,7 +283,7 @@ fn build(dir: &Path) -> Hostile {
 
 /// Runs `index_dir` in a thread, failing (not hanging) if it never returns:
 /// opening the FIFO would block forever.
-fn index_with_watchdog(archive: Arc<Archive>, root: &Path, options: IndexOptions) -> IndexReport {
+fn index_with_watchdog(archive: Arc<Index>, root: &Path, options: IndexOptions) -> IndexReport {
     let (done, report) = mpsc::channel();
     let root = root.to_path_buf();
     std::thread::spawn(move || {
@@ -296,7 +296,7 @@ fn index_with_watchdog(archive: Arc<Archive>, root: &Path, options: IndexOptions
 }
 
 /// Checks that every file is indexed or reported, as expected.
-fn assert_accounted(archive: &Archive, report: &IndexReport, expected: &[(String, Expect)]) {
+fn assert_accounted(archive: &Index, report: &IndexReport, expected: &[(String, Expect)]) {
     let paths: Vec<String> = common::all_hits(archive)
         .into_iter()
         .map(|h| h.path)
@@ -348,7 +348,7 @@ fn a_hostile_archive_is_indexed_or_reported_file_by_file() {
     let tmp = tempfile::tempdir().unwrap();
     let hostile = build(tmp.path());
     let idx = tmp.path().join("index");
-    let archive = Arc::new(Archive::create(&idx).unwrap());
+    let archive = Arc::new(Index::create(&idx).unwrap());
 
     // Delete a walked file as soon as the walk is over: the first report of
     // the indexing phase comes after the walk and before any file is read.
@@ -395,16 +395,20 @@ fn a_hostile_archive_is_indexed_or_reported_file_by_file() {
     }
     assert_eq!(common::total(&archive, "xqhidden"), 0);
     assert_eq!(common::total(&archive, "xqvanish"), 0);
-    let thread = archive.get("100k").unwrap();
+    let thread = archive.searcher().expect("searcher").get("100k").unwrap();
     assert_eq!(thread.len(), 1);
     assert_eq!(thread[0].comments.len(), 100_000);
     assert_eq!(thread[0].comments[99_999].split(' ').nth(1), Some("99999"));
-    let invalid = archive.get("invalid-utf8").unwrap();
+    let invalid = archive
+        .searcher()
+        .expect("searcher")
+        .get("invalid-utf8")
+        .unwrap();
     assert!(invalid[0].repaired);
     assert_eq!(invalid[0].source.as_deref(), Some("Lat\u{FFFD}n Press"));
-    let deep = archive.get("deep").unwrap();
+    let deep = archive.searcher().expect("searcher").get("deep").unwrap();
     assert_eq!(deep[0].path.split('/').count(), 201);
-    let stats = archive.stats().unwrap();
+    let stats = archive.searcher().expect("searcher").stats().unwrap();
     assert!(stats.comments >= 100_000);
     let results = archive
         .search(&SearchRequest::new("comments:says").page(1, 0))
@@ -440,7 +444,7 @@ fn a_small_size_limit_reports_large_files_as_too_large() {
     fs::write(root.join("just-under.txt"), "w".repeat(1023)).unwrap();
     fs::write(root.join("exactly.txt"), "w".repeat(1024)).unwrap();
     fs::write(root.join("just-over.txt"), "w".repeat(1025)).unwrap();
-    let archive = Archive::create(tmp.path().join("index")).unwrap();
+    let archive = Index::create(tmp.path().join("index")).unwrap();
     let options = IndexOptions {
         parse: ParseOptions {
             max_file_size: 1024,
@@ -462,7 +466,7 @@ fn a_small_size_limit_reports_large_files_as_too_large() {
     assert!(
         too_large
             .values()
-            .all(|d| d.contains("--max-file-size") && d.contains("1024")),
+            .all(|d| d.contains("over the limit of 1024 bytes")),
         "{too_large:?}"
     );
     // The generated articles are around a kilobyte: each is either indexed

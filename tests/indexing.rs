@@ -10,10 +10,19 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+/// Articles and visible files of the sample corpus, by a plain scan.
+fn articles() -> u64 {
+    common::sample_scan().articles
+}
+
+fn files() -> u64 {
+    common::sample_scan().files
+}
+
 use common::{all_hits, assert_adds_up, copy_sample, options, total, unique_paths};
-use newsidx::indexer::{Phase, Progress, RACY_WINDOW_NS, SourceFrom};
 use newsidx::search::SearchRequest;
-use newsidx::{Archive, Error, ErrorKind, IndexOptions, IndexReport};
+use newsidx::{Error, ErrorKind, Index, IndexOptions, IndexReport};
+use newsidx::{IndexRecord, Phase, Progress, SourceFrom};
 
 fn skipped(report: &IndexReport) -> BTreeMap<String, u64> {
     report.skipped.clone()
@@ -24,7 +33,7 @@ fn reasons(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
 }
 
 /// A word of `rel`'s file that occurs in no other article.
-fn unique_word(archive: &Archive, root: &std::path::Path, rel: &str) -> String {
+fn unique_word(archive: &Index, root: &std::path::Path, rel: &str) -> String {
     let text = fs::read_to_string(root.join(rel)).expect("read article");
     let id = newsidx::article::file_stem(rel);
     for word in text.split(|c: char| !c.is_ascii_alphabetic()) {
@@ -46,20 +55,24 @@ fn sample_corpus_counts_and_incremental_runs() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = copy_sample(tmp.path());
     let idx = tmp.path().join("index");
-    let archive = Archive::create(&idx).expect("create");
+    let archive = Index::create(&idx).expect("create");
 
     // First run: the figures of sample-corpus/README.md.
     let first = archive.index_dir(&root, &options(2)).expect("first run");
     assert_adds_up(&first);
-    assert_eq!(first.files_seen, 71, "{first:#?}");
-    assert_eq!(first.added, 69);
+    assert_eq!(first.files_seen, files(), "{first:#?}");
+    assert_eq!(first.added, articles());
     assert_eq!((first.updated, first.unchanged, first.deleted), (0, 0, 0));
-    assert_eq!(skipped(&first), reasons(&[("binary", 1), ("empty", 1)]));
+    let scan = common::sample_scan();
+    assert_eq!(
+        skipped(&first),
+        reasons(&[("binary", scan.binary), ("empty", scan.empty)])
+    );
     assert_eq!(first.not_processed, 0);
     assert!(!first.interrupted);
-    assert_eq!(first.undated, 4);
-    assert_eq!(first.repaired, 1);
-    assert_eq!(first.documents, 69);
+    assert_eq!(first.undated, scan.undated);
+    assert_eq!(first.repaired, scan.repaired);
+    assert_eq!(first.documents, articles());
     assert!(first.commits >= 1);
     assert!(first.bytes_read > 0);
     let mut skipped_paths: Vec<(&str, &str)> = first
@@ -76,9 +89,13 @@ fn sample_corpus_counts_and_incremental_runs() {
         ]
     );
 
-    let stats = archive.stats().expect("stats");
-    assert_eq!(stats.documents, 69);
-    assert_eq!(stats.comments, 217);
+    let stats = archive
+        .searcher()
+        .expect("searcher")
+        .stats()
+        .expect("stats");
+    assert_eq!(stats.documents, articles());
+    assert_eq!(stats.comments, common::sample_scan().comments);
     assert_eq!(stats.articles_with_comments, 45);
     assert_eq!(stats.unknown_source, 7);
     assert_eq!(stats.undated, 4);
@@ -112,12 +129,12 @@ fn sample_corpus_counts_and_incremental_runs() {
     // Hidden files and non-.txt files are not indexed.
     assert_eq!(total(&archive, "quokka"), 0);
     assert_eq!(total(&archive, "wombat"), 0);
-    assert_eq!(unique_paths(&archive).len(), 69);
+    assert_eq!(unique_paths(&archive).len() as u64, articles());
 
     // Second run: nothing changed.
     let second = archive.index_dir(&root, &options(2)).expect("second run");
     assert_adds_up(&second);
-    assert_eq!(second.files_seen, 71);
+    assert_eq!(second.files_seen, files());
     assert_eq!(
         (
             second.added,
@@ -125,11 +142,17 @@ fn sample_corpus_counts_and_incremental_runs() {
             second.deleted,
             second.unchanged
         ),
-        (0, 0, 0, 69),
+        (0, 0, 0, articles()),
         "{second:#?}"
     );
-    assert_eq!(skipped(&second), reasons(&[("binary", 1), ("empty", 1)]));
-    assert_eq!(second.documents, 69);
+    assert_eq!(
+        skipped(&second),
+        reasons(&[
+            ("binary", common::sample_scan().binary),
+            ("empty", common::sample_scan().empty)
+        ])
+    );
+    assert_eq!(second.documents, articles());
     // Unchanged articles are not parsed again.
     assert_eq!((second.undated, second.repaired), (0, 0));
 
@@ -155,13 +178,13 @@ fn sample_corpus_counts_and_incremental_runs() {
 
     let third = archive.index_dir(&root, &options(2)).expect("third run");
     assert_adds_up(&third);
-    assert_eq!(third.files_seen, 71);
+    assert_eq!(third.files_seen, files());
     assert_eq!(
         (third.added, third.updated, third.deleted, third.unchanged),
         (1, 1, 1, 67),
         "{third:#?}"
     );
-    assert_eq!(third.documents, 69);
+    assert_eq!(third.documents, articles());
     let hits = archive
         .search(&SearchRequest::new("zorblefrump"))
         .expect("search");
@@ -179,14 +202,24 @@ fn sample_corpus_counts_and_incremental_runs() {
     assert_eq!(total(&archive, &deleted_word), 0, "{deleted_word}");
     assert!(
         archive
+            .searcher()
+            .expect("searcher")
             .get(newsidx::article::file_stem(deleted))
             .unwrap()
             .is_empty()
     );
     let paths = unique_paths(&archive);
-    assert_eq!(paths.len(), 69);
+    assert_eq!(paths.len() as u64, articles());
     assert!(paths.iter().any(|p| p == added) && !paths.iter().any(|p| p == deleted));
-    assert_eq!(archive.stats().unwrap().documents, 69);
+    assert_eq!(
+        archive
+            .searcher()
+            .expect("searcher")
+            .stats()
+            .unwrap()
+            .documents,
+        articles()
+    );
 
     // Touching a file without changing its content: no duplicate, no update.
     let touched = root.join(modified);
@@ -207,19 +240,19 @@ fn sample_corpus_counts_and_incremental_runs() {
             fourth.deleted,
             fourth.unchanged
         ),
-        (0, 0, 0, 69),
+        (0, 0, 0, articles()),
         "{fourth:#?}"
     );
-    assert_eq!(fourth.documents, 69);
+    assert_eq!(fourth.documents, articles());
     assert_eq!(total(&archive, "zorblefrump"), 1);
-    assert_eq!(unique_paths(&archive).len(), 69);
+    assert_eq!(unique_paths(&archive).len() as u64, articles());
     // The new modification time was recorded: the next run reads nothing
     // but the two files that hold no article, and the files modified too
     // shortly before the last run for their time to prove them unchanged
     // (the ones written above, and the one touched into the future): those
-    // it hashes (see `RACY_WINDOW_NS`).
+    // it hashes (see `IndexRecord::RACY_WINDOW_NS`).
     let fifth = archive.index_dir(&root, &options(2)).expect("fifth run");
-    let racy_from = fourth_started - Duration::from_nanos(RACY_WINDOW_NS as u64);
+    let racy_from = fourth_started - Duration::from_nanos(IndexRecord::RACY_WINDOW_NS as u64);
     let mut expected_bytes: u64 = [
         "inbox/unsorted/010_595537166b732f14.txt",
         "inbox/unsorted/010_869ed7645dd80df2.txt",
@@ -237,21 +270,29 @@ fn sample_corpus_counts_and_incremental_runs() {
     }
     assert_eq!(hashed.len(), 2, "both were written moments ago");
     assert_eq!(fifth.bytes_read, expected_bytes, "{fifth:#?}");
-    assert_eq!((fifth.unchanged, fifth.documents), (69, 69));
+    assert_eq!((fifth.unchanged, fifth.documents), (articles(), articles()));
     assert_eq!((fifth.added, fifth.updated), (0, 0));
 
     // Reopening the index from disk shows the same.
     drop(archive);
-    let reopened = Archive::open(&idx).expect("reopen");
-    assert_eq!(reopened.stats().unwrap().documents, 69);
-    assert_eq!(unique_paths(&reopened).len(), 69);
+    let reopened = Index::open(&idx).expect("reopen");
+    assert_eq!(
+        reopened
+            .searcher()
+            .expect("searcher")
+            .stats()
+            .unwrap()
+            .documents,
+        articles()
+    );
+    assert_eq!(unique_paths(&reopened).len() as u64, articles());
 }
 
 #[test]
 fn a_file_that_stops_being_an_article_loses_its_document() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = copy_sample(tmp.path());
-    let archive = Archive::create(tmp.path().join("index")).expect("create");
+    let archive = Index::create(tmp.path().join("index")).expect("create");
     archive.index_dir(&root, &options(1)).expect("first run");
     let rel = "wendmoor-daily-chronicle/2001/008_0061eb7f124d9b6c.txt";
     fs::write(root.join(rel), "").expect("empty it");
@@ -271,7 +312,7 @@ fn an_index_inside_the_archive_is_refused() {
         root.join(".newsidx"),
         root.join("harbor-valley-gazette/idx"),
     ] {
-        let archive = Archive::create(&inside).expect("create");
+        let archive = Index::create(&inside).expect("create");
         let err = archive
             .index_dir(&root, &options(1))
             .expect_err("an index inside the archive must be refused");
@@ -280,12 +321,22 @@ fn an_index_inside_the_archive_is_refused() {
             "unexpected error {err:?}"
         );
         assert_eq!(err.kind(), ErrorKind::Usage);
-        assert!(err.to_string().contains("--index"), "{err}");
-        assert_eq!(archive.stats().unwrap().documents, 0);
+        assert!(err.to_string().contains("in a folder outside it"), "{err}");
+        assert_eq!(
+            archive
+                .searcher()
+                .expect("searcher")
+                .stats()
+                .unwrap()
+                .documents,
+            0
+        );
+        // Closed first: its reader's watcher may be reloading meanwhile.
+        drop(archive);
         fs::remove_dir_all(&inside).expect("clean up");
     }
     // The archive itself as the index: refused as well.
-    let archive = Archive::open_or_create(tmp.path().join("elsewhere")).expect("create");
+    let archive = Index::open_or_create(tmp.path().join("elsewhere")).expect("create");
     let err = archive
         .index_dir(tmp.path(), &options(1))
         .expect_err("an archive that holds the index must be refused");
@@ -295,11 +346,11 @@ fn an_index_inside_the_archive_is_refused() {
 #[test]
 fn a_missing_archive_folder_is_a_usage_error() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let archive = Archive::create(tmp.path().join("index")).expect("create");
+    let archive = Index::create(tmp.path().join("index")).expect("create");
     let err = archive
         .index_dir(tmp.path().join("no-such-folder"), &options(1))
         .expect_err("missing archive");
-    assert!(matches!(err, Error::Archive { .. }), "{err:?}");
+    assert!(matches!(err, Error::ArchiveFolder { .. }), "{err:?}");
     assert_eq!(err.kind(), ErrorKind::Usage);
     let file = tmp.path().join("file.txt");
     fs::write(&file, "x").unwrap();
@@ -315,14 +366,22 @@ fn another_archive_needs_rebuild() {
     let root = copy_sample(tmp.path());
     let other = tmp.path().join("other");
     common::generate(&other, &common::Spec::default(), 0..5);
-    let archive = Archive::open_or_create(tmp.path().join("index")).expect("create");
+    let archive = Index::open_or_create(tmp.path().join("index")).expect("create");
     archive.index_dir(&root, &options(1)).expect("index sample");
     let err = archive
         .index_dir(&other, &options(1))
         .expect_err("another archive");
     assert!(matches!(err, Error::OtherArchive { .. }), "{err:?}");
     assert!(err.to_string().contains("rebuild"), "{err}");
-    assert_eq!(archive.stats().unwrap().documents, 69);
+    assert_eq!(
+        archive
+            .searcher()
+            .expect("searcher")
+            .stats()
+            .unwrap()
+            .documents,
+        articles()
+    );
     let rebuild = IndexOptions {
         rebuild: true,
         ..options(1)
@@ -337,15 +396,19 @@ fn another_archive_needs_rebuild() {
 fn source_from_folder_names_sources_after_top_level_folders() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = copy_sample(tmp.path());
-    let archive = Archive::create(tmp.path().join("index")).expect("create");
+    let archive = Index::create(tmp.path().join("index")).expect("create");
     let opts = IndexOptions {
         source_from: SourceFrom::Folder,
         ..options(2)
     };
     let report = archive.index_dir(&root, &opts).expect("index");
     assert_adds_up(&report);
-    assert_eq!(report.added, 69);
-    let stats = archive.stats().expect("stats");
+    assert_eq!(report.added, articles());
+    let stats = archive
+        .searcher()
+        .expect("searcher")
+        .stats()
+        .expect("stats");
     let sources: BTreeMap<&str, u64> = stats
         .sources
         .iter()
@@ -399,7 +462,7 @@ fn a_second_indexer_is_locked_out_and_searches_see_the_last_commit() {
     // reads only the new ones, which the checks below count on.
     common::backdate(&root, Duration::from_secs(86_400));
     let idx = tmp.path().join("index");
-    let archive = Archive::create(&idx).expect("create");
+    let archive = Index::create(&idx).expect("create");
     let report = archive.index_dir(&root, &options(2)).expect("first part");
     assert_eq!(report.documents, first_part as u64);
     common::generate(&root, &spec, first_part..count);
@@ -438,7 +501,7 @@ fn a_second_indexer_is_locked_out_and_searches_see_the_last_commit() {
     let mut seen = 0;
     for checkpoint in checkpoints.iter() {
         // Another indexer on the same index is refused at once.
-        let second = Archive::open(&idx).expect("open while indexing");
+        let second = Index::open(&idx).expect("open while indexing");
         let err = second
             .index_dir(&root, &options(1))
             .expect_err("a second indexer must be locked out");
@@ -461,7 +524,12 @@ fn a_second_indexer_is_locked_out_and_searches_see_the_last_commit() {
             Phase::Committing => committed = previous_done,
             Phase::Walking => {}
         }
-        let documents = second.stats().expect("stats while indexing").documents;
+        let documents = second
+            .searcher()
+            .expect("searcher")
+            .stats()
+            .expect("stats while indexing")
+            .documents;
         assert!(
             documents == committed || documents == done,
             "at {done} files done, a fresh reader must see the last commit \
@@ -485,7 +553,7 @@ fn a_second_indexer_is_locked_out_and_searches_see_the_last_commit() {
     assert!(report.commits >= 3, "{report:#?}");
     assert_eq!(unique_paths(&archive).len(), count);
     // Once the indexer is done, the lock is free again.
-    let again = Archive::open(&idx).expect("open after");
+    let again = Index::open(&idx).expect("open after");
     let report = again.index_dir(&root, &options(1)).expect("third run");
     assert_eq!((report.unchanged, report.added), (count as u64, 0));
 }
@@ -496,7 +564,7 @@ fn generated_archive_round_trips_through_the_index() {
     let root = tmp.path().join("archive");
     let spec = common::Spec::default();
     let articles = common::generate(&root, &spec, 0..200);
-    let archive = Archive::create(tmp.path().join("index")).expect("create");
+    let archive = Index::create(tmp.path().join("index")).expect("create");
     let report = archive.index_dir(&root, &options(2)).expect("index");
     assert_adds_up(&report);
     assert_eq!((report.added, report.documents), (200, 200));

@@ -16,8 +16,8 @@ use std::time::{Duration, SystemTime};
 
 use common::{assert_adds_up, options, unique_paths};
 use newsidx::article::ParseOptions;
-use newsidx::indexer::{Phase, Progress, SourceFrom};
-use newsidx::{Archive, Error, ErrorKind, IndexOptions, IndexReport};
+use newsidx::{Error, ErrorKind, Index, IndexOptions, IndexReport};
+use newsidx::{Phase, Progress, SourceFrom};
 
 /// A generated archive of `count` articles dated a day back, and a path for
 /// its index.
@@ -71,9 +71,9 @@ fn files_with_word(root: &Path, word: &str) -> usize {
 fn a_handle_opened_before_another_indexer_committed_adds_no_duplicate() {
     let tmp = tempfile::tempdir().unwrap();
     let (root, idx) = archive(tmp.path(), 20);
-    let a = Archive::create(&idx).unwrap();
+    let a = Index::create(&idx).unwrap();
     a.index_dir(&root, &options(1)).unwrap();
-    let b = Archive::open(&idx).unwrap();
+    let b = Index::open(&idx).unwrap();
     let spec = common::Spec::default();
     // Each round: a new file, indexed through B; then A, whose reader was
     // opened before B's commit, indexes the same archive at once.
@@ -87,10 +87,7 @@ fn a_handle_opened_before_another_indexer_committed_adds_no_duplicate() {
         assert_eq!(by_a.documents as usize, 21 + round);
         // unique_paths panics on a path with two documents.
         assert_eq!(unique_paths(&a).len(), 21 + round);
-        assert_eq!(
-            unique_paths(&Archive::open(&idx).unwrap()).len(),
-            21 + round
-        );
+        assert_eq!(unique_paths(&Index::open(&idx).unwrap()).len(), 21 + round);
     }
 }
 
@@ -101,7 +98,7 @@ fn a_handle_opened_before_another_indexer_committed_adds_no_duplicate() {
 fn another_source_mode_is_refused_until_a_rebuild() {
     let tmp = tempfile::tempdir().unwrap();
     let (root, idx) = archive(tmp.path(), 30);
-    let index = Archive::create(&idx).unwrap();
+    let index = Index::create(&idx).unwrap();
     index.index_dir(&root, &options(1)).unwrap();
     // A changed file and the other source mode.
     common::write_article(&root, &common::article(&common::Spec::default(), 3));
@@ -136,7 +133,13 @@ fn another_source_mode_is_refused_until_a_rebuild() {
         "nothing written"
     );
     assert_eq!(
-        index.stats().unwrap().source_from.as_deref(),
+        index
+            .searcher()
+            .expect("searcher")
+            .stats()
+            .unwrap()
+            .source_from
+            .as_deref(),
         Some("copyright")
     );
     // A rebuild changes the mode, for every article.
@@ -151,7 +154,13 @@ fn another_source_mode_is_refused_until_a_rebuild() {
         assert_eq!(hit.source.as_deref(), Some(top), "{}", hit.path);
     }
     assert_eq!(
-        index.stats().unwrap().source_from.as_deref(),
+        index
+            .searcher()
+            .expect("searcher")
+            .stats()
+            .unwrap()
+            .source_from
+            .as_deref(),
         Some("folder")
     );
     // Updates in the new mode work.
@@ -176,17 +185,17 @@ fn rewrite_record(idx: &Path, change: impl FnOnce(&mut serde_json::Value)) {
 fn an_index_of_another_analysis_is_refused_until_it_is_rebuilt() {
     let tmp = tempfile::tempdir().unwrap();
     let (root, idx) = archive(tmp.path(), 30);
-    Archive::create(&idx)
+    Index::create(&idx)
         .unwrap()
         .index_dir(&root, &options(1))
         .unwrap();
-    let record = Archive::open(&idx).unwrap().record().unwrap();
+    let record = Index::open(&idx).unwrap().record().unwrap();
     let current = record.analysis.clone().expect("the analysis is recorded");
     assert!(current.starts_with("frostem "), "{current}");
     // As if the index had been built by a newsidx with another stemmer.
     let older = current.replacen("frostem 1.", "frostem 0.", 1);
     rewrite_record(&idx, |r| r["analysis"] = older.clone().into());
-    let err = Archive::open(&idx).err().expect("another analysis");
+    let err = Index::open(&idx).err().expect("another analysis");
     assert!(matches!(err, Error::AnalysisChanged { .. }), "{err:?}");
     assert_eq!(err.kind(), ErrorKind::Index);
     let message = err.to_string();
@@ -196,13 +205,18 @@ fn an_index_of_another_analysis_is_refused_until_it_is_rebuilt() {
     );
     assert!(message.contains("rebuild it"), "{message}");
     assert!(matches!(
-        Archive::open_or_create(&idx),
+        Index::open_or_create(&idx),
         Err(Error::AnalysisChanged { .. })
     ));
     // The rebuild is offered, opens the index as it is, and replaces it.
-    let index = Archive::open_for_rebuild(&idx).expect("a rebuild may open it");
+    let index = Index::open_for_rebuild(&idx).expect("a rebuild may open it");
     assert_eq!(
-        index.stats().unwrap().documents,
+        index
+            .searcher()
+            .expect("searcher")
+            .stats()
+            .unwrap()
+            .documents,
         30,
         "the old documents stay until replaced"
     );
@@ -219,7 +233,7 @@ fn an_index_of_another_analysis_is_refused_until_it_is_rebuilt() {
     };
     assert_eq!(index.index_dir(&root, &rebuild).unwrap().documents, 30);
     drop(index);
-    let index = Archive::open(&idx).expect("rebuilt");
+    let index = Index::open(&idx).expect("rebuilt");
     assert_eq!(index.record().unwrap().analysis.as_deref(), Some(&*current));
     assert_eq!(unique_paths(&index).len(), 30);
 }
@@ -228,14 +242,14 @@ fn an_index_of_another_analysis_is_refused_until_it_is_rebuilt() {
 fn an_index_that_predates_the_fingerprint_is_adopted() {
     let tmp = tempfile::tempdir().unwrap();
     let (root, idx) = archive(tmp.path(), 5);
-    Archive::create(&idx)
+    Index::create(&idx)
         .unwrap()
         .index_dir(&root, &options(1))
         .unwrap();
     rewrite_record(&idx, |r| {
         r.as_object_mut().unwrap().remove("analysis");
     });
-    let index = Archive::open(&idx).expect("an index without a fingerprint opens");
+    let index = Index::open(&idx).expect("an index without a fingerprint opens");
     assert_eq!(index.record().unwrap().analysis, None);
     index.index_dir(&root, &options(1)).unwrap();
     assert!(index.record().unwrap().analysis.is_some());
@@ -248,7 +262,7 @@ fn an_index_that_predates_the_fingerprint_is_adopted() {
 fn a_cancelled_rebuild_leaves_the_old_index_and_searches_never_see_it_shrink() {
     let tmp = tempfile::tempdir().unwrap();
     let (root, idx) = archive(tmp.path(), 1500);
-    let index = Arc::new(Archive::create(&idx).unwrap());
+    let index = Arc::new(Index::create(&idx).unwrap());
     index.index_dir(&root, &options(2)).unwrap();
     let old = unique_paths(&index);
     assert_eq!(old.len(), 1500);
@@ -258,15 +272,23 @@ fn a_cancelled_rebuild_leaves_the_old_index_and_searches_never_see_it_shrink() {
     // batches.
     let cancel = Arc::new(AtomicBool::new(false));
     let fewest = Arc::new(AtomicU64::new(u64::MAX));
-    let watcher = Archive::open(&idx).unwrap();
+    let watcher = Index::open(&idx).unwrap();
     let watcher = Mutex::new(watcher);
     let (flag, low) = (Arc::clone(&cancel), Arc::clone(&fewest));
     let mut rebuild = common::frequent_commits(2);
     rebuild.rebuild = true;
     rebuild.cancel = Some(Arc::clone(&cancel));
     rebuild.progress = Some(Arc::new(move |p: &Progress| {
-        let fresh = Archive::open(watcher.lock().unwrap().path()).unwrap();
-        low.fetch_min(fresh.stats().unwrap().documents, Ordering::SeqCst);
+        let fresh = Index::open(watcher.lock().unwrap().path()).unwrap();
+        low.fetch_min(
+            fresh
+                .searcher()
+                .expect("searcher")
+                .stats()
+                .unwrap()
+                .documents,
+            Ordering::SeqCst,
+        );
         if p.phase == Phase::Indexing && p.files_done >= 1024 {
             flag.store(true, Ordering::SeqCst);
         }
@@ -281,7 +303,7 @@ fn a_cancelled_rebuild_leaves_the_old_index_and_searches_never_see_it_shrink() {
         "a search saw the index shrink"
     );
     assert_eq!(unique_paths(&index), old);
-    assert_eq!(unique_paths(&Archive::open(&idx).unwrap()), old);
+    assert_eq!(unique_paths(&Index::open(&idx).unwrap()), old);
 
     // A complete rebuild is published at once, in one commit.
     fs::remove_file(root.join(&old[0])).unwrap();
@@ -316,7 +338,7 @@ fn a_same_size_edit_within_the_window_is_picked_up() {
         " date 2020-01-03 Another story.\n© 2020 Gazette",
     )
     .unwrap();
-    let index = Archive::create(tmp.path().join("index")).unwrap();
+    let index = Index::create(tmp.path().join("index")).unwrap();
     index.index_dir(&root, &options(1)).unwrap();
     // An edit of the same size within the same tick of a coarse clock
     // (FAT, SMB): the time stays as it was.
@@ -351,7 +373,7 @@ fn an_interrupted_run_leaves_the_files_it_did_not_verify_to_be_hashed() {
     .unwrap();
     let when = SystemTime::now() - Duration::from_millis(2500);
     set_mtime(&racy, when);
-    let index = Archive::create(&idx).unwrap();
+    let index = Index::create(&idx).unwrap();
     index.index_dir(&root, &options(1)).unwrap();
     // Edited within the same tick of a coarse clock.
     fs::write(
@@ -401,7 +423,7 @@ fn times_before_1970_are_kept_apart() {
     .unwrap();
     let day = Duration::from_secs(86_400);
     set_mtime(&file, SystemTime::UNIX_EPOCH - day * 3000);
-    let index = Archive::create(tmp.path().join("index")).unwrap();
+    let index = Index::create(tmp.path().join("index")).unwrap();
     index.index_dir(&root, &options(1)).unwrap();
     // Unchanged: not even read.
     let again = index.index_dir(&root, &options(1)).unwrap();
@@ -426,7 +448,7 @@ fn times_before_1970_are_kept_apart() {
 fn a_file_made_unindexable_leaves_the_index_with_its_reason() {
     let tmp = tempfile::tempdir().unwrap();
     let (root, idx) = archive(tmp.path(), 40);
-    let index = Archive::create(&idx).unwrap();
+    let index = Index::create(&idx).unwrap();
     index.index_dir(&root, &options(1)).unwrap();
     let spec = common::Spec::default();
     let (empty, binary, grown) = (
@@ -501,7 +523,7 @@ fn an_emptied_archive_folder_is_refused_unless_confirmed() {
     };
     common::generate(&root, &spec, 0..25);
     let idx = tmp.path().join("index");
-    let index = Archive::create(&idx).unwrap();
+    let index = Index::create(&idx).unwrap();
     index.index_dir(&root, &options(1)).unwrap();
     // The only subfolder moved away (an unmounted share looks the same).
     fs::rename(root.join("p00"), tmp.path().join("p00-elsewhere")).unwrap();
@@ -533,7 +555,7 @@ fn an_emptied_archive_folder_is_refused_unless_confirmed() {
             meta,
             "nothing written"
         );
-        assert_eq!(unique_paths(&Archive::open(&idx).unwrap()).len(), 25);
+        assert_eq!(unique_paths(&Index::open(&idx).unwrap()).len(), 25);
     }
     // Confirmed: the index follows the (empty) folder.
     let confirmed = IndexOptions {
@@ -548,7 +570,7 @@ fn an_emptied_archive_folder_is_refused_unless_confirmed() {
 fn deleting_most_of_an_index_needs_consent_but_a_few_deletions_do_not() {
     let tmp = tempfile::tempdir().unwrap();
     let (root, idx) = archive(tmp.path(), 40);
-    let index = Archive::create(&idx).unwrap();
+    let index = Index::create(&idx).unwrap();
     index.index_dir(&root, &options(1)).unwrap();
     let paths = unique_paths(&index);
     // 25 of 40 (62%): refused, nothing written.
@@ -583,7 +605,7 @@ fn deleting_most_of_an_index_needs_consent_but_a_few_deletions_do_not() {
     // In a small index, deleting 1 of 2 is ordinary.
     let tmp = tempfile::tempdir().unwrap();
     let (root, idx) = archive(tmp.path(), 2);
-    let index = Archive::create(&idx).unwrap();
+    let index = Index::create(&idx).unwrap();
     index.index_dir(&root, &options(1)).unwrap();
     let first = unique_paths(&index).remove(0);
     fs::remove_file(root.join(first)).unwrap();
@@ -620,7 +642,7 @@ fn a_thousand_threads_are_capped_and_the_report_says_so() {
         })),
         ..IndexOptions::default()
     };
-    let report = Archive::create(&idx)
+    let report = Index::create(&idx)
         .unwrap()
         .index_dir(&root, &opts)
         .unwrap();

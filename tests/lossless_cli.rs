@@ -575,11 +575,11 @@ fn a_full_disk_is_reported_and_the_last_commit_stays() {
     disk.resize("256m");
     let out = index(&["--json"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let archive = newsidx::Archive::open(&idx).unwrap();
+    let archive = newsidx::Index::open(&idx).unwrap();
     let fresh_dir = tmp.path().join("fresh");
-    let fresh = newsidx::Archive::create(&fresh_dir).unwrap();
+    let fresh = newsidx::Index::create(&fresh_dir).unwrap();
     fresh.index_dir(&root, &common::options(2)).unwrap();
-    let key = |a: &newsidx::Archive| -> Vec<(String, String, Option<String>, Option<String>)> {
+    let key = |a: &newsidx::Index| -> Vec<(String, String, Option<String>, Option<String>)> {
         common::all_hits(a)
             .into_iter()
             .map(|h| (h.path, h.id, h.source, h.date))

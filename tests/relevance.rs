@@ -13,25 +13,27 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::LazyLock;
+
+mod common;
 
 use newsidx::article::{self, ParseOptions};
 use newsidx::eval::{self, EvalOptions, metrics};
 use newsidx::search::{SearchRequest, SearchResults};
-use newsidx::{Archive, IndexOptions};
+use newsidx::{Index, IndexOptions};
 
 /// SQLite FTS5 (BM25, porter tokenizer) on the TIME collection, as measured by
 /// `../shared/bench/relevance.py` (see `benches/RELEVANCE.md`).
 const FTS5_MAP: f64 = 0.6255;
 const FTS5_NDCG_10: f64 = 0.6848;
 
-fn index(corpus: &Path, prefix: &str) -> (Archive, tempfile::TempDir) {
+fn index(corpus: &Path, prefix: &str) -> (Index, tempfile::TempDir) {
     let dir = tempfile::Builder::new()
         .prefix(prefix)
         .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
         .expect("temporary folder");
-    let archive = Archive::create(dir.path().join("index")).expect("create index");
+    let archive = Index::create(dir.path().join("index")).expect("create index");
     let options = IndexOptions {
         commit_every: None,
         threads: 2,
@@ -45,25 +47,19 @@ fn index(corpus: &Path, prefix: &str) -> (Archive, tempfile::TempDir) {
 // ---------------------------------------------------------------------------
 // The TIME collection.
 
-fn time_collection() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/time")
-}
-
 #[test]
 fn time_collection_ranks_at_least_as_well_as_fts5() {
-    let root = time_collection();
-    if !root.join("qrels.txt").is_file() {
-        println!("skipped: ../shared/corpora/time not found");
+    let Some(root) = common::corpus("time") else {
         return;
-    }
+    };
     let read = |name: &str| fs::read_to_string(root.join(name)).expect(name);
     let queries = eval::parse_queries(&read("queries.tsv")).expect("queries.tsv");
     let qrels = metrics::parse_qrels(&read("qrels.txt")).expect("qrels.txt");
     let (archive, _dir) = index(&root.join("articles"), "newsidx-relevance-time-");
-    assert_eq!(archive.stats().expect("stats").documents, 423);
-    let run = archive
-        .run_queries(&queries, &EvalOptions::default())
-        .expect("run queries");
+    let scan = common::scan::scan(&root.join("articles"));
+    let searcher = archive.searcher().expect("searcher");
+    assert_eq!(searcher.stats().expect("stats").documents, scan.articles);
+    let run = eval::run_queries(&searcher, &queries, &EvalOptions::default()).expect("run queries");
     let result = metrics::evaluate(&run, &qrels, true);
     let m = &result.mean;
     println!(
@@ -89,7 +85,7 @@ fn time_collection_ranks_at_least_as_well_as_fts5() {
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-corpus");
 
 struct Sample {
-    archive: Archive,
+    archive: Index,
     /// Article id -> the stems of its headline, and of all its searched text
     /// (headline, body, comments).
     articles: HashMap<String, (BTreeSet<String>, BTreeSet<String>)>,
@@ -133,14 +129,18 @@ fn read_articles(dir: &Path, rel: &str, out: &mut HashMap<String, (Stems, Stems)
     }
 }
 
+/// The stems of a text's words, worked out here: lowercase, split at
+/// anything but letters and digits, the English Snowball stemmer (called
+/// directly, not through the engine). The queries below hold ASCII words
+/// only, so folding accents is not needed.
 fn stems(text: &str) -> BTreeSet<String> {
-    let mut analyzer = newsidx::analysis::news_en();
-    let mut stream = analyzer.token_stream(text);
-    let mut out = BTreeSet::new();
-    while let Some(token) = stream.next() {
-        out.insert(token.text.clone());
-    }
-    out
+    static STEMMER: LazyLock<frostem::Stemmer> =
+        LazyLock::new(|| frostem::Stemmer::new(frostem::Algorithm::English));
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && w.len() <= 40)
+        .map(|w| STEMMER.stem(w).into_owned())
+        .collect()
 }
 
 fn search(request: &SearchRequest) -> SearchResults {

@@ -14,14 +14,21 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use newsidx::article::{self, Article, ParseOptions};
-use newsidx::query::SearchIn;
+use newsidx::search::SearchIn;
+use newsidx::search::Snippet;
+use newsidx::search::{Count, Period};
 use newsidx::search::{DateEnd, SearchRequest, SearchResults, SortOrder, parse_date_filter};
-use newsidx::snippet::Snippet;
-use newsidx::tally::{Count, Period};
-use newsidx::{Archive, Error, IndexOptions};
+use newsidx::{Error, Index, IndexOptions};
 use time::Date;
 
+mod common;
+
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-corpus");
+
+/// The articles of the corpus, by a plain scan of its files.
+fn articles() -> usize {
+    common::sample_scan().articles as usize
+}
 const SCHEMA: &str = include_str!("../schema/search-results.schema.json");
 
 /// More than the corpus holds: one page has every hit.
@@ -31,7 +38,7 @@ const ALL: usize = 1000;
 // The fixture: the index, and the articles as the test reads them.
 
 struct Fixture {
-    archive: Archive,
+    archive: Index,
     docs: BTreeMap<String, Doc>,
     // The index lives in it. A static is never dropped, so the folder is
     // left in the target folder's tmp/ (`cargo clean` removes it).
@@ -43,7 +50,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
         .prefix("newsidx-search-")
         .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
         .expect("temporary folder");
-    let archive = Archive::create(dir.path().join("index")).expect("create index");
+    let archive = Index::create(dir.path().join("index")).expect("create index");
     let options = IndexOptions {
         commit_every: None,
         threads: 2,
@@ -51,7 +58,7 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
         ..IndexOptions::default()
     };
     let report = archive.index_dir(CORPUS, &options).expect("index corpus");
-    assert_eq!(report.documents, 69, "{report:?}");
+    assert_eq!(report.documents as usize, articles(), "{report:?}");
     let mut docs = BTreeMap::new();
     read_corpus(Path::new(CORPUS), "", &mut docs);
     Fixture {
@@ -341,7 +348,7 @@ fn expect(pred: impl Fn(&Doc) -> bool) -> BTreeSet<String> {
 /// An expected set that says something: not empty, not everything.
 fn telling(set: BTreeSet<String>) -> BTreeSet<String> {
     assert!(!set.is_empty(), "expected set is empty");
-    assert!(set.len() < 69, "expected set is the whole corpus");
+    assert!(set.len() < articles(), "expected set is the whole corpus");
     set
 }
 
@@ -399,18 +406,16 @@ fn set(ids: &[&str]) -> BTreeSet<String> {
 #[test]
 fn the_corpus_is_the_one_the_readme_describes() {
     let f = fixture();
-    assert_eq!(f.docs.len(), 69);
-    assert_eq!(f.docs.values().filter(|d| d.date().is_none()).count(), 4);
-    assert_eq!(
-        f.docs
-            .values()
-            .filter(|d| d.article.source.is_none())
-            .count(),
-        7
-    );
+    let scan = common::sample_scan();
+    assert_eq!(f.docs.len(), articles());
+    let undated = f.docs.values().filter(|d| d.date().is_none()).count();
+    assert_eq!(undated as u64, scan.undated);
+    let sourceless = f.docs.values().filter(|d| d.article.source.is_none());
+    assert_eq!(sourceless.count() as u64, scan.unknown_source);
     // The stored articles are the parsed ones.
+    let searcher = f.archive.searcher().expect("searcher");
     for (id, doc) in &f.docs {
-        let stored = f.archive.get(id).expect("get");
+        let stored = searcher.get(id).expect("get");
         assert_eq!(stored.len(), 1, "{id}");
         let stored = &stored[0];
         assert_eq!(stored.path, doc.article.path);
@@ -574,7 +579,7 @@ fn not_and_minus_exclude() {
     assert_hits(q("NOT storm"), &expected);
     assert_hits(q("* -storm"), &expected);
     // Excluding a word that is nowhere excludes nothing.
-    assert_eq!(search(&q("-quokka")).total, 69);
+    assert_eq!(search(&q("-quokka")).total as usize, articles());
 }
 
 #[test]
@@ -1024,7 +1029,7 @@ fn a_source_filter_that_names_no_source_is_an_error() {
         match fixture().archive.search(&q("*").source(value)) {
             Err(Error::Query(e)) => {
                 let text = e.to_string();
-                assert!(text.contains("--source"), "{text}");
+                assert!(text.contains("invalid source filter"), "{text}");
                 assert!(text.contains(&format!("{closest:?}")), "{value}: {text}");
                 assert_eq!(Error::Query(e).kind(), newsidx::ErrorKind::Usage);
             }
@@ -1222,12 +1227,12 @@ fn huge_pages_are_safe() {
             (10, usize::MAX),
             (usize::MAX, usize::MAX),
             (10, 1 << 40),
-            (1_000_000, 68),
+            (1_000_000, articles() - 1),
         ] {
             let results = search(&q("*").sort(sort).page(limit, offset));
-            assert_eq!(results.total, 69);
+            assert_eq!(results.total as usize, articles());
             assert_eq!((results.limit, results.offset), (limit, offset));
-            let expected = 69usize.saturating_sub(offset).min(limit);
+            let expected = articles().saturating_sub(offset).min(limit);
             assert_eq!(results.hits.len(), expected, "{limit} {offset}");
         }
         let all = search(&q("storm").sort(sort).page(usize::MAX, 0));
@@ -1336,7 +1341,12 @@ fn check_snippets(request: SearchRequest, parts: &[Part], fields: &[F]) {
     let held = |text: &str| parts.iter().filter(|p| p.held_by(text)).count();
     for hit in &results.hits {
         let context = format!("{:?} {}", results.query, hit.id);
-        let stored = &f.archive.get(&hit.id).expect("get")[0];
+        let stored = &f
+            .archive
+            .searcher()
+            .expect("searcher")
+            .get(&hit.id)
+            .expect("get")[0];
         assert_eq!(hit.comment_count, stored.comments.len(), "{context}");
         assert_eq!(hit.headline, stored.headline);
         assert_eq!(hit.path, stored.path);
@@ -1462,7 +1472,12 @@ fn phrases_are_marked_whole() {
         // Every hit whose body holds the phrase quotes it in its fragment.
         for hit in search(&q(&query).page(ALL, 0)).hits {
             let body = hit.snippets.body.expect("a body");
-            let stored = &fixture().archive.get(&hit.id).expect("get")[0];
+            let stored = &fixture()
+                .archive
+                .searcher()
+                .expect("searcher")
+                .get(&hit.id)
+                .expect("get")[0];
             if part[0].held_by(&stored.body.join(" ")) {
                 assert!(!body.highlights.is_empty(), "{query} {}", hit.id);
                 for [s, e] in body.highlights {
@@ -1504,9 +1519,14 @@ fn queries_without_words_quote_the_lede() {
         for hit in &results.hits {
             let body = hit.snippets.body.as_ref().expect("a lede");
             assert!(body.highlights.is_empty());
-            let stored = &fixture().archive.get(&hit.id).expect("get")[0];
+            let stored = &fixture()
+                .archive
+                .searcher()
+                .expect("searcher")
+                .get(&hit.id)
+                .expect("get")[0];
             assert!(stored.body[0].starts_with(&body.text), "{}", hit.id);
-            assert!(body.text.chars().count() <= newsidx::snippet::FRAGMENT_CHARS);
+            assert!(body.text.chars().count() <= newsidx::search::FRAGMENT_BYTES);
             assert!(hit.snippets.comments.is_empty());
             assert_eq!(hit.snippets.comments_matched, 0);
         }
@@ -1813,7 +1833,7 @@ fn with_any_stop_words_stay_when_nothing_else_is_searchable() {
     // `the "..."` used to drop `the` and find nothing.
     // Every article has `the`: the point is that they are found at all.
     let the = expect(|d| d.has(IN_ALL, "the"));
-    assert_eq!(the.len(), 69);
+    assert_eq!(the.len(), articles());
     assert_hits(q("the \"...\"").any(true), &the);
     assert_hits(q("the !!!").any(true), &the);
     // With a content word, the stop word is left out.
@@ -2012,7 +2032,7 @@ mod front_end_fuzz {
             }
             match fixture().archive.search(&request) {
                 Ok(results) => {
-                    prop_assert!(results.total <= 69);
+                    prop_assert!(results.total as usize <= articles());
                     prop_assert!(results.hits.len() <= limit);
                     for hit in &results.hits {
                         for snippet in hit.snippets.body.iter()
@@ -2087,7 +2107,7 @@ fn the_cited_comment_is_the_one_that_matches_best() {
         ),
     )
     .expect("write the crafted article");
-    let archive = Archive::create(dir.path().join("index")).expect("create");
+    let archive = Index::create(dir.path().join("index")).expect("create");
     archive
         .index_dir(
             &archive_dir,
@@ -2139,4 +2159,31 @@ fn common_copy(src: &Path, dst: &Path) {
             std::fs::copy(entry.path(), &to).expect("copy");
         }
     }
+}
+
+#[test]
+fn facets_count_articles_without_a_source_in_segments_where_none_has_one() {
+    // A segment whose articles all lack a source has no `source` column:
+    // its articles are still counted, as unknown.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("archive");
+    std::fs::create_dir_all(&root).expect("mkdir");
+    for (name, text) in [
+        ("a.txt", " date 2020-01-01 Quarry workers met."),
+        ("b.txt", " date 2020-02-01 Quarry owners met."),
+    ] {
+        std::fs::write(root.join(name), text).expect("write");
+    }
+    let index = Index::create(tmp.path().join("index")).expect("create");
+    index
+        .index_dir(&root, &IndexOptions::default())
+        .expect("index");
+    let results = index
+        .search(&q("quarry").facets(true, true))
+        .expect("search");
+    let facets = results.facets.expect("facets");
+    assert_eq!(facets.unknown_source, Some(2));
+    assert_eq!(facets.source, Some(Vec::new()));
+    let stats = index.searcher().expect("searcher").stats().expect("stats");
+    assert_eq!(stats.unknown_source, 2);
 }

@@ -3,7 +3,7 @@
 //!
 //! # Corpus model
 //!
-//! * Files in the archive format of `FORMAT.md`: ` date YYYY-MM-DD lede`,
+//! * Files in the archive format of `docs/format.md`: ` date YYYY-MM-DD lede`,
 //!   2 to 15 body paragraphs, a copyright line naming the publisher (94% of
 //!   articles, in three spellings), a `—-` separator, a syndication notice,
 //!   `Join the discussion` and 0 to 40 reader comments. About 3 KB an

@@ -130,7 +130,7 @@ fn file_too_large_names_the_limit() {
     let skip = parse(b"0123456789AB", "big.txt", &options).expect_err("too large");
     assert_eq!(skip.reason, SkipReason::TooLarge);
     assert!(skip.detail.contains("12 bytes"), "{}", skip.detail);
-    assert!(skip.detail.contains("--max-file-size"), "{}", skip.detail);
+    assert!(skip.detail.contains("limit of 10 bytes"), "{}", skip.detail);
 }
 
 // ---- date-header ----

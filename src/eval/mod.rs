@@ -3,23 +3,23 @@
 //!
 //! A test collection is three files: the articles (indexed as usual), the
 //! queries (`qid<TAB>text`, one a line) and the relevance judgments (TREC
-//! qrels). Queries are natural language, so [`Archive::run_queries`] reads
+//! qrels). Queries are natural language, so [`run_queries`] reads
 //! them as plain words joined by OR (see [`plain_words`]), never as query
 //! syntax: "NOT" or a stray quote in a question must not change its meaning.
-//! They are searched as `newsidx search --any` searches, so function words
+//! They are searched with [`SearchRequest::any`], so function words
 //! (`what`, `has`, `the`) are left out ([`crate::analysis::is_stop_word`])
 //! and the ranking measured is the one users get. `benches/RELEVANCE.md`
 //! records the measurements behind the ranking defaults.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use newsidx::Archive;
+//! use newsidx::Index;
 //! use newsidx::eval::{self, metrics};
 //!
-//! let archive = Archive::open("time-index")?;
+//! let searcher = Index::open("time-index")?.searcher()?;
 //! let queries = eval::parse_queries(&std::fs::read_to_string("queries.tsv")?)?;
 //! let qrels = metrics::parse_qrels(&std::fs::read_to_string("qrels.txt")?)?;
-//! let run = archive.run_queries(&queries, &eval::EvalOptions::default())?;
+//! let run = eval::run_queries(&searcher, &queries, &eval::EvalOptions::default())?;
 //! let evaluation = metrics::evaluate(&run, &qrels, false);
 //! println!("MAP {:.4}", evaluation.mean.map);
 //! # Ok(())
@@ -28,10 +28,10 @@
 
 pub mod metrics;
 
-use crate::archive::Archive;
 use crate::error::Result;
-use crate::query::FieldWeights;
+use crate::search::FieldWeights;
 use crate::search::SearchRequest;
+use crate::searcher::Searcher;
 use metrics::{MetricsError, Run};
 
 /// One query of a test collection.
@@ -111,32 +111,37 @@ pub struct Coverage {
     pub missing: usize,
 }
 
-impl Archive {
-    /// How many of the ids judged in `qrels` the index holds: an index of
-    /// another collection holds none, and every figure is 0.
-    pub fn coverage(&self, qrels: &metrics::Qrels) -> Result<Coverage> {
-        let searcher = self.reader().searcher();
-        let ids: std::collections::BTreeSet<&str> = qrels
-            .values()
-            .flat_map(|judged| judged.keys().map(String::as_str))
-            .collect();
-        let mut missing = 0;
-        for id in &ids {
-            let term = tantivy::Term::from_field_text(self.fields().id, id);
-            if searcher.doc_freq(&term).map_err(|e| self.engine_error(e))? == 0 {
-                missing += 1;
-            }
-        }
-        Ok(Coverage {
-            judged: ids.len(),
-            missing,
-        })
+/// How many of the ids judged in `qrels` the index holds: an index of
+/// another collection holds none, and every figure is 0.
+pub fn coverage(searcher: &Searcher, qrels: &metrics::Qrels) -> Result<Coverage> {
+    let ids: std::collections::BTreeSet<&str> = qrels
+        .values()
+        .flat_map(|judged| judged.keys().map(String::as_str))
+        .collect();
+    let mut missing = 0;
+    for id in &ids {
+        let term = tantivy::Term::from_field_text(searcher.fields().id, id);
+        let found = searcher
+            .tantivy()
+            .doc_freq(&term)
+            .map_err(|e| searcher.engine_error(e))?;
+        missing += usize::from(found == 0);
     }
+    Ok(Coverage {
+        judged: ids.len(),
+        missing,
+    })
+}
 
-    /// Runs each query with OR semantics (stop words left out, as with
-    /// `--any`) and returns the ranked ids, best first, at most
-    /// `options.depth` a query.
-    pub fn run_queries(&self, queries: &[EvalQuery], options: &EvalOptions) -> Result<Run> {
+/// Runs each query with OR semantics (stop words left out, as with
+/// [`SearchRequest::any`]) and returns the ranked ids, best first, at most
+/// `options.depth` a query.
+pub fn run_queries(
+    searcher: &Searcher,
+    queries: &[EvalQuery],
+    options: &EvalOptions,
+) -> Result<Run> {
+    {
         let mut run = Run::new();
         for query in queries {
             let words = plain_words(&query.text);
@@ -148,7 +153,8 @@ impl Archive {
                     .weights(options.weights)
                     .snippets(false)
                     .page(options.depth, 0);
-                self.search(&request)?
+                searcher
+                    .search(&request)?
                     .hits
                     .into_iter()
                     .map(|hit| (hit.id, f64::from(hit.score.unwrap_or(0.0))))

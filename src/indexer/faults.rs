@@ -31,7 +31,9 @@ use tantivy::directory::{
     WatchCallback, WatchHandle, WritePtr,
 };
 
-use super::{IndexOptions, ReadFailure, is_below, read_error};
+use super::IndexOptions;
+use super::plan::is_below;
+use crate::files::{ReadFailure, read_error};
 use crate::walk::{FileEntry, Walk, WalkProblem};
 
 /// Faults a run meets on purpose.
@@ -226,9 +228,9 @@ pub(crate) type Snapshot = BTreeMap<String, (String, String, String, u64)>;
 
 /// Every document of the index at `path`, read from its last commit.
 pub(crate) fn snapshot(path: &Path) -> Snapshot {
-    let archive = crate::Archive::open(path).expect("the index opens");
-    let searcher = archive.reader().searcher();
-    let schema = archive.index().schema();
+    let index = crate::Index::open(path).expect("the index opens");
+    let searcher = index.reader().searcher();
+    let schema = index.tantivy().schema();
     let mut out = Snapshot::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let hashes = segment.fast_fields().u64("file_hash").expect("file_hash");
@@ -267,7 +269,7 @@ mod harness {
     use super::*;
     use crate::error::Error;
     use crate::indexer::{IndexReport, Phase, Progress};
-    use crate::{Archive, ErrorKind};
+    use crate::{ErrorKind, Index};
     use std::fs;
     use std::time::{Duration, SystemTime};
 
@@ -404,7 +406,7 @@ mod harness {
         }
         backdate(&root);
         let idx = tmp.path().join("index");
-        Archive::create(&idx)
+        Index::create(&idx)
             .and_then(|a| a.index_dir(&root, &options()))
             .expect("first run");
         // Edits, additions and a few deletions (under the mass-delete limit).
@@ -472,9 +474,9 @@ mod harness {
         }
 
         let directory = FaultyDirectory::open(&idx, Arc::clone(&disk)).expect("directory");
-        let archive = Archive::open_directory(&idx, directory).expect("open through the faults");
-        let result = archive.index_dir(&root, &opts);
-        drop(archive);
+        let index = Index::open_directory(&idx, directory).expect("open through the faults");
+        let result = index.index_dir(&root, &opts);
+        drop(index);
         let after = snapshot(&idx);
         match (&result, fault) {
             (Ok(report), _) => {
@@ -526,12 +528,12 @@ mod harness {
         }
 
         // The next clean run ends where a fresh index starts.
-        let archive = Archive::open(&idx).expect("the index opens after the fault");
-        let report = archive.index_dir(&root, &options()).expect("clean run");
+        let index = Index::open(&idx).expect("the index opens after the fault");
+        let report = index.index_dir(&root, &options()).expect("clean run");
         assert_adds_up(&report);
-        drop(archive);
+        drop(index);
         let fresh = tmp.path().join("fresh");
-        Archive::create(&fresh)
+        Index::create(&fresh)
             .and_then(|a| a.index_dir(&root, &options()))
             .expect("fresh index");
         assert_eq!(
@@ -570,7 +572,7 @@ mod harness {
         }
         backdate(&root);
         let idx = tmp.path().join("index");
-        Archive::create(&idx)
+        Index::create(&idx)
             .and_then(|a| a.index_dir(&root, &options()))
             .expect("first run");
         (tmp, root, idx)
@@ -579,7 +581,7 @@ mod harness {
     fn run_with(root: &Path, idx: &Path, faults: Faults) -> IndexReport {
         let mut opts = options();
         opts.faults = Some(Arc::new(faults));
-        Archive::open(idx)
+        Index::open(idx)
             .and_then(|a| a.index_dir(root, &opts))
             .expect("the run ends with a report")
     }
@@ -600,7 +602,7 @@ mod harness {
             fs::write(root.join("f1x/sibling.txt"), text(99, 0)).expect("write");
             backdate(&root);
             let idx = tmp.path().join("index");
-            Archive::create(&idx)
+            Index::create(&idx)
                 .and_then(|a| a.index_dir(&root, &options()))
                 .expect("first run");
             let before = snapshot(&idx);

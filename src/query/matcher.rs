@@ -120,11 +120,6 @@ impl Matcher {
         Matcher::default()
     }
 
-    /// Whether it can find anything at all.
-    pub fn is_empty(&self) -> bool {
-        self.tree.is_none()
-    }
-
     pub(crate) fn new(leaves: Vec<(Leaf, f32)>, tree: Option<Tree>) -> Matcher {
         Matcher { leaves, tree }
     }

@@ -18,7 +18,7 @@
 use super::QueryError;
 
 /// Fields that may qualify a term.
-pub const FIELD_NAMES: [&str; 4] = ["headline", "body", "comments", "source"];
+pub(crate) const QUERY_FIELDS: [&str; 4] = ["headline", "body", "comments", "source"];
 
 /// Deepest nesting of parentheses and modifiers accepted.
 const MAX_DEPTH: usize = 64;
@@ -103,9 +103,6 @@ pub enum Node {
         boost: f32,
     },
 }
-
-/// A parsed query, ready for [`super::QueryBuilder`].
-pub type Ast = Node;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
@@ -276,7 +273,7 @@ fn lex_word(input: &str, chars: &mut Chars<'_>, start: usize) -> Result<Tok, Que
         // `field:"phrase"` and `field:(group)`: stop at the colon.
         if c == ':' {
             let name = &input[start..i];
-            if FIELD_NAMES.contains(&name) {
+            if QUERY_FIELDS.contains(&name) {
                 chars.next();
                 return lex_after_field(input, chars, name, start, i + 1);
             }
@@ -291,7 +288,7 @@ fn lex_word(input: &str, chars: &mut Chars<'_>, start: usize) -> Result<Tok, Que
                     start,
                     format!(
                         "unknown field {name}: the fields are {}; quote the text to search it as words",
-                        FIELD_NAMES.join(", ")
+                        QUERY_FIELDS.join(", ")
                     ),
                 ));
             }
@@ -315,7 +312,7 @@ fn lex_word(input: &str, chars: &mut Chars<'_>, start: usize) -> Result<Tok, Que
     };
     if let Some(star) = text.find('*') {
         let message = if star == 0 {
-            "a word cannot start with *: newsidx matches the start of words (oil*), not their end"
+            "a word cannot start with *: a prefix matches the start of words (oil*), not their end"
         } else {
             "a * may only end a word (bank*), or stand alone for every article"
         };

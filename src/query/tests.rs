@@ -2,6 +2,7 @@
 //! the table in the docs of `query.rs`), then malformed queries with the
 //! column of their error, then properties over arbitrary input.
 
+use super::parse::{Form, Modifier, Node};
 use super::*;
 use crate::search::{DateEnd, parse_date_filter};
 

@@ -66,6 +66,8 @@
 //!   stored id differs.
 //!
 //! ```
+//! # // `newsidx::story` is public with the `unstable-story` feature only.
+//! # #[cfg(feature = "unstable-story")] {
 //! use newsidx::story::{self, Entry, Params};
 //!
 //! let body = |last: &str| -> Vec<String> {
@@ -96,6 +98,7 @@
 //!     signature,
 //! });
 //! assert_eq!(story::group(&entries, &Params::DEFAULT), [0, 0]);
+//! # }
 //! ```
 
 mod group;

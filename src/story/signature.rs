@@ -395,7 +395,7 @@ pub fn same_story(a: &Signature, b: &Signature, params: &Params) -> bool {
 pub enum SignatureError {
     /// The bytes are of another version of the signature format.
     #[error(
-        "story signature of version {found}, this newsidx reads version {VERSION}: rebuild the index"
+        "story signature of version {found}, this build reads version {VERSION}: rebuild the index"
     )]
     Version {
         /// The version found.

@@ -42,12 +42,16 @@ fn replace(mut body: Vec<String>, from: &str, to: &str) -> Vec<String> {
 const LOCAL: &str = "In Port Ellis, where many of the ferry's passengers live, the mayor said the town's two car parks by the bus station would be free until the walkout ends.";
 
 #[test]
-fn a_signature_is_the_same_every_time() {
-    let a = sign(&story());
-    let b = sign(&story());
-    assert_eq!(a, b);
-    assert_eq!(a.to_bytes(), b.to_bytes());
-    assert_eq!(a.band_keys(&Params::DEFAULT), b.band_keys(&Params::DEFAULT));
+fn a_signer_that_reuses_its_buffers_signs_as_a_fresh_one() {
+    // One signer for a worker's many articles: what it kept from the
+    // previous bodies must not leak into the next signature.
+    let mut signer = Signer::new(Params::DEFAULT);
+    let mut other = story();
+    other.truncate(2);
+    other.push("A different closing paragraph about the harbour fees.".into());
+    for body in [other.clone(), story(), other, story()] {
+        assert_eq!(signer.sign(&body), sign(&body));
+    }
 }
 
 #[test]

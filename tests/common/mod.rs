@@ -1,17 +1,19 @@
 //! Shared helpers of the integration tests: a deterministic generator of
-//! article archives (in the format of `FORMAT.md`, with invented words only),
+//! article archives (in the format of `docs/format.md`, with invented words only),
 //! copying the sample corpus, and reading back what an index holds.
 //!
 //! Each test file includes this module with `mod common;` and uses a part of
 //! it, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod scan;
+
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use newsidx::Archive;
+use newsidx::Index;
 use newsidx::search::{Hit, SearchRequest};
 use newsidx::{IndexOptions, IndexReport};
 use time::{Date, Month};
@@ -21,9 +23,17 @@ pub fn sample_corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus")
 }
 
+/// What a plain scan of the sample corpus finds (see [`scan`]), once.
+pub fn sample_scan() -> &'static scan::Scan {
+    static SCAN: std::sync::LazyLock<scan::Scan> =
+        std::sync::LazyLock::new(|| scan::scan(&sample_corpus()));
+    &SCAN
+}
+
 /// A real corpus next to the checkout (`../shared/corpora/NAME`), or `None`
-/// when it is absent, said on stdout; with `NEWSIDX_REQUIRE_CORPORA=1` an
-/// absent corpus fails the test instead.
+/// when it is absent, said on stdout; with `NEWSIDX_REQUIRE_CORPORA=1` (as
+/// `.ci/run` sets it) an absent corpus fails the test instead. Every test
+/// that reads a corpus finds it here.
 pub fn corpus(name: &str) -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/corpora")
@@ -55,7 +65,7 @@ pub fn copy_dir(src: &Path, dst: &Path) {
 
 /// A copy of the sample corpus in `dst`, its files dated a day back (as an
 /// archive's files are, unlike files written moments before a run, which
-/// the indexer compares by content: see `newsidx::indexer::RACY_WINDOW_NS`).
+/// the indexer compares by content: see `newsidx::IndexRecord::RACY_WINDOW_NS`).
 pub fn copy_sample(dst: &Path) -> PathBuf {
     let archive = dst.join("archive");
     copy_dir(&sample_corpus(), &archive);
@@ -132,8 +142,13 @@ pub fn frequent_commits(threads: usize) -> IndexOptions {
 
 /// Every document of the index, through the public search API (`*`), in
 /// path order.
-pub fn all_hits(archive: &Archive) -> Vec<Hit> {
-    let documents = archive.stats().expect("stats").documents as usize;
+pub fn all_hits(archive: &Index) -> Vec<Hit> {
+    let documents = archive
+        .searcher()
+        .expect("searcher")
+        .stats()
+        .expect("stats")
+        .documents as usize;
     let request = SearchRequest::new("*")
         .page(documents + 10, 0)
         .snippets(false);
@@ -149,7 +164,7 @@ pub fn all_hits(archive: &Archive) -> Vec<Hit> {
 }
 
 /// The paths of all documents, sorted; panics if a path has two documents.
-pub fn unique_paths(archive: &Archive) -> Vec<String> {
+pub fn unique_paths(archive: &Index) -> Vec<String> {
     let paths: Vec<String> = all_hits(archive).into_iter().map(|h| h.path).collect();
     assert_no_duplicates(&paths);
     paths
@@ -163,7 +178,7 @@ pub fn assert_no_duplicates(items: &[String]) {
 }
 
 /// The total of hits for a query.
-pub fn total(archive: &Archive, query: &str) -> u64 {
+pub fn total(archive: &Index, query: &str) -> u64 {
     archive
         .search(&SearchRequest::new(query).snippets(false))
         .expect("search")

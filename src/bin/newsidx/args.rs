@@ -10,13 +10,11 @@ use std::time::Duration;
 
 use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use newsidx::IndexOptions;
 use newsidx::article::ParseOptions;
 use newsidx::export::ExportOptions;
-use newsidx::indexer::{DEFAULT_MAX_DELETE_PERCENT, DEFAULT_MEMORY_MB, SourceFrom};
-use newsidx::query::{QueryError, SearchIn};
-use newsidx::search::{DateEnd, SearchRequest, SortOrder, parse_date_filter};
-use newsidx::tally::Period;
+use newsidx::query::QueryError;
+use newsidx::search::{DateEnd, Period, SearchIn, SearchRequest, SortOrder, parse_date_filter};
+use newsidx::{IndexOptions, SourceFrom};
 
 use crate::exit::EXIT_CODES_HELP;
 
@@ -128,12 +126,21 @@ pub struct IndexPath {
     pub index: Option<PathBuf>,
 }
 
+/// The environment variable that names the default index folder.
+pub const INDEX_ENV: &str = "NEWSIDX_INDEX";
+/// The default index folder, relative to the working directory.
+pub const DEFAULT_INDEX_DIR: &str = ".newsidx";
+
 impl IndexPath {
-    /// The folder given, or the default.
+    /// The folder given, or else `$NEWSIDX_INDEX`, or else `./.newsidx`.
     pub fn path(&self) -> PathBuf {
-        self.index
-            .clone()
-            .unwrap_or_else(newsidx::archive::default_index_path)
+        if let Some(path) = &self.index {
+            return path.clone();
+        }
+        match std::env::var_os(INDEX_ENV) {
+            Some(path) if !path.is_empty() => PathBuf::from(path),
+            _ => PathBuf::from(DEFAULT_INDEX_DIR),
+        }
     }
 }
 
@@ -194,7 +201,7 @@ pub struct IndexArgs {
     #[command(flatten)]
     pub index: IndexPath,
     /// Memory budget of the index writer, in megabytes.
-    #[arg(long, value_name = "MB", default_value_t = DEFAULT_MEMORY_MB,
+    #[arg(long, value_name = "MB", default_value_t = IndexOptions::DEFAULT_MEMORY_MB,
           value_parser = clap::value_parser!(u64).range(1..=1_000_000).map(|v| v as usize))]
     pub memory: usize,
     /// Indexing threads [default: 0, all cores]. No more than the cores,
@@ -224,7 +231,7 @@ pub struct IndexArgs {
     /// every one of them, as an emptied or unmounted archive folder would;
     /// nothing is written then. Up to 10 deletions are always allowed unless
     /// they empty the index. 100 allows any deletion.
-    #[arg(long, value_name = "PERCENT", default_value_t = DEFAULT_MAX_DELETE_PERCENT,
+    #[arg(long, value_name = "PERCENT", default_value_t = IndexOptions::DEFAULT_MAX_DELETE_PERCENT,
           value_parser = clap::value_parser!(u8).range(0..=100))]
     pub max_delete: u8,
     #[command(flatten)]
@@ -516,7 +523,7 @@ impl SearchArgs {
             .comment_snippets(if self.per_comment {
                 usize::MAX
             } else {
-                newsidx::snippet::MAX_COMMENT_SNIPPETS
+                newsidx::search::MAX_COMMENT_SNIPPETS
             })
             .facets(
                 self.facets.contains(&FacetArg::Source),
@@ -672,7 +679,7 @@ mod tests {
         let mut cli = Cli::command();
         let index = cli.find_subcommand_mut("index").expect("index");
         let help = index.render_long_help().to_string();
-        let free = newsidx::indexer::FREE_DELETES;
+        let free = IndexOptions::FREE_DELETES;
         assert!(help.contains(&format!("Up to {free} deletions")), "{help}");
     }
 }

@@ -1,6 +1,8 @@
 //! Exit codes: one enum, documented in `--help`, so scripts can rely on them.
 
-use newsidx::ErrorKind;
+use newsidx::article::SkipReason;
+use newsidx::query::Filter;
+use newsidx::{ErrorKind, SkippedFile};
 
 /// The text of the "Exit codes" section of `--help`.
 pub const EXIT_CODES_HELP: &str = "\
@@ -82,7 +84,8 @@ impl From<ErrorKind> for Exit {
 
 /// What to do about a library error, in terms of this command's flags: the
 /// library's messages say what is wrong and what must happen ("rebuild
-/// it"), never which flag does it, since library users have none.
+/// it"), never which flag or command does it, since library users have
+/// none.
 pub fn hint(err: &newsidx::Error) -> Option<String> {
     use newsidx::Error as E;
     let rebuild = |path: &std::path::Path| {
@@ -92,12 +95,17 @@ pub fn hint(err: &newsidx::Error) -> Option<String> {
         )
     };
     Some(match err {
+        E::IndexNotFound { path } => format!(
+            "run `newsidx index ARCHIVE_DIR --index {}`",
+            path.display()
+        ),
         E::Damaged { path, .. } | E::SchemaVersion { path, .. } | E::AnalysisChanged { path, .. } => {
             rebuild(path)
         }
         E::NotAnIndex { .. } => {
             "pass --index with a newsidx index, or with a new or empty folder to create one (--rebuild cannot help: it never deletes files newsidx did not write)".into()
         }
+        E::IndexInsideArchive { .. } => "pass --index with a folder outside it".into(),
         E::OtherArchive { .. } => {
             "pass --index with another folder, or --rebuild to replace the index's contents".into()
         }
@@ -106,8 +114,33 @@ pub fn hint(err: &newsidx::Error) -> Option<String> {
             setting.replace('_', "-")
         ),
         E::TooManyDeletes { .. } => "pass --max-delete 100 to allow the deletions".into(),
+        E::Query(query) => match query.filter? {
+            Filter::Source => {
+                "`newsidx stats` lists the sources; --unknown-source keeps the articles without one".into()
+            }
+            Filter::Dates => "check --from and --to".into(),
+            Filter::Timeline => {
+                "narrow it with --from and --to, or choose a longer --timeline period".into()
+            }
+            _ => return None,
+        },
         _ => return None,
     })
+}
+
+/// The detail of a skipped file, with what this command can do about it.
+pub fn advice(reason: SkipReason, detail: &str) -> String {
+    match reason {
+        SkipReason::TooLarge => format!("{detail} (raise it with --max-file-size)"),
+        _ => detail.to_string(),
+    }
+}
+
+/// Adds [`advice`] to the details of skipped files.
+pub fn advise(skipped: &mut [SkippedFile]) {
+    for file in skipped {
+        file.detail = advice(file.reason, &file.detail);
+    }
 }
 
 impl From<Exit> for std::process::ExitCode {
@@ -150,13 +183,6 @@ mod tests {
     }
 
     #[test]
-    fn error_kinds_map_to_codes() {
-        assert_eq!(Exit::from(ErrorKind::Usage), Exit::Usage);
-        assert_eq!(Exit::from(ErrorKind::Index).code(), 3);
-        assert_eq!(Exit::from(ErrorKind::Internal).code(), 4);
-    }
-
-    #[test]
     fn hints_name_the_flags_the_library_messages_leave_out() {
         let path = std::path::PathBuf::from("idx");
         let cases = [
@@ -188,18 +214,25 @@ mod tests {
                 "--index idx --rebuild",
             ),
         ];
-        for (err, flag) in cases {
+        let more = [
+            (
+                newsidx::Error::IndexNotFound { path: path.clone() },
+                "newsidx index ARCHIVE_DIR --index idx",
+            ),
+            (
+                newsidx::Error::IndexInsideArchive {
+                    index: path.clone(),
+                    archive: "a".into(),
+                },
+                "--index with a folder outside",
+            ),
+        ];
+        for (err, flag) in cases.into_iter().chain(more) {
             assert!(!err.to_string().contains("--"), "{err}");
             let hint = hint(&err).expect("a hint");
             assert!(hint.contains(flag), "{hint}");
         }
         let io = newsidx::Error::io("x", std::io::Error::other("disk"));
         assert_eq!(hint(&io), None);
-    }
-
-    #[test]
-    fn complete_if_picks_success_or_incomplete() {
-        assert_eq!(Exit::complete_if(true), Exit::Success);
-        assert_eq!(Exit::complete_if(false).code(), 1);
     }
 }

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use newsidx::indexer::{Phase, Progress, ProgressFn};
+use newsidx::{Phase, Progress, ProgressFn};
 
 use crate::exit::Exit;
 

@@ -5,7 +5,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use anyhow::Context;
-use newsidx::Archive;
+use newsidx::Index;
 use newsidx::eval::metrics::{self, Evaluation};
 use newsidx::eval::{self as evaluation, Coverage, EvalOptions};
 
@@ -26,14 +26,14 @@ pub(crate) fn run(args: &EvalArgs, out: &mut Out<impl Write>) -> anyhow::Result<
             args.qrels.display()
         ))
     })?;
-    let archive = Archive::open(args.index.path())?;
-    let coverage = archive.coverage(&qrels)?;
-    warn_about_coverage(coverage, archive.path());
+    let searcher = Index::open(args.index.path())?.searcher()?;
+    let coverage = evaluation::coverage(&searcher, &qrels)?;
+    warn_about_coverage(coverage, searcher.index_path());
     let options = EvalOptions {
         depth: args.depth,
         ..EvalOptions::default()
     };
-    let run = archive.run_queries(&queries, &options)?;
+    let run = evaluation::run_queries(&searcher, &queries, &options)?;
     if let Some(path) = &args.run {
         let file = File::create(path)
             .with_context(|| format!("cannot create the run file {}", path.display()))?;

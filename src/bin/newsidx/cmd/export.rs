@@ -8,12 +8,12 @@ use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::Context;
-use newsidx::Archive;
+use newsidx::Index;
 use newsidx::export::{self, ExportReport};
 
 use super::{Out, human_bytes, skipped_line};
 use crate::args::ExportArgs;
-use crate::exit::Exit;
+use crate::exit::{Exit, advise};
 use crate::term::maybe_escape;
 
 pub(crate) fn run(args: &ExportArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
@@ -43,10 +43,12 @@ pub(crate) fn run(args: &ExportArgs, out: &mut Out<impl Write>) -> anyhow::Resul
 }
 
 fn export(args: &ExportArgs, writer: impl Write) -> anyhow::Result<ExportReport> {
-    Ok(match &args.dir {
+    let mut report = match &args.dir {
         Some(dir) => export::export_dir(dir, &args.options(), writer)?,
-        None => Archive::open(args.index.path())?.export(writer)?,
-    })
+        None => Index::open(args.index.path())?.searcher()?.export(writer)?,
+    };
+    advise(&mut report.skipped_files);
+    Ok(report)
 }
 
 /// newsidx never writes into an archive: an export file there would also be
@@ -62,7 +64,7 @@ fn refuse_output_inside(file: &Path, dir: &Path) -> anyhow::Result<()> {
         parent
     };
     if parent.canonicalize().is_ok_and(|p| p.starts_with(&root)) {
-        return Err(newsidx::Error::Archive {
+        return Err(newsidx::Error::ArchiveFolder {
             path: dir.to_path_buf(),
             detail: format!(
                 "--out {} lies inside it, and newsidx never writes into an archive: write the export elsewhere",

@@ -5,12 +5,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use newsidx::indexer::check_locations;
-use newsidx::{Archive, IndexReport};
+use newsidx::{Index, IndexReport};
 
 use super::{Out, human_bytes, skipped_line};
 use crate::args::IndexArgs;
-use crate::exit::{Exit, UsageError};
+use crate::exit::{Exit, UsageError, advise};
 use crate::progress;
 use crate::term::maybe_escape;
 
@@ -21,21 +20,22 @@ pub(crate) fn run(args: &IndexArgs, out: &mut Out<impl Write>) -> anyhow::Result
         None => remembered_archive(&index_path)?,
     };
     // Refuse a bad archive folder or an index inside it before creating anything.
-    check_locations(&dir, &index_path)?;
-    let archive = if args.rebuild {
+    Index::check_locations(&dir, &index_path)?;
+    let index = if args.rebuild {
         // An index the error messages say to rebuild (damaged, of another
         // schema version or text analysis) is accepted rather than refused.
-        Archive::open_for_rebuild(&index_path)?
+        Index::open_for_rebuild(&index_path)?
     } else {
-        Archive::open_or_create(&index_path)?
+        Index::open_or_create(&index_path)?
     };
     let bar = progress::bar();
     let mut options = args.options();
     options.progress = Some(progress::callback(bar.clone()));
     options.cancel = Some(progress::cancel_on_ctrl_c(bar.clone(), args.rebuild));
-    let result = archive.index_dir(&dir, &options);
+    let result = index.index_dir(&dir, &options);
     bar.finish_and_clear();
-    let report = result?;
+    let mut report = result?;
+    advise(&mut report.skipped_files);
     for note in &report.notes {
         eprintln!("newsidx: note: {note}");
     }
@@ -67,8 +67,8 @@ pub(crate) fn run(args: &IndexArgs, out: &mut Out<impl Write>) -> anyhow::Result
 /// The archive folder the index was built from, for `newsidx index` without
 /// a folder.
 fn remembered_archive(index: &Path) -> anyhow::Result<PathBuf> {
-    match Archive::open(index) {
-        Ok(archive) => archive.record()?.archive.ok_or_else(|| {
+    match Index::open(index) {
+        Ok(index_found) => index_found.record()?.archive.ok_or_else(|| {
             UsageError(format!(
                 "the index at {} has not indexed an archive yet: name the archive folder (newsidx index DIR)",
                 index.display()

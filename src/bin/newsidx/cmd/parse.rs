@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::Out;
 use crate::args::ParseArgs;
-use crate::exit::Exit;
+use crate::exit::{Exit, advice};
 
 /// One line of output: an article.
 #[derive(Serialize)]
@@ -63,7 +63,7 @@ pub(crate) fn run(args: &ParseArgs, out: &mut Out<impl Write>) -> anyhow::Result
             Ok(Err(skip)) => serde_json::to_string(&SkippedLine {
                 path: &shown,
                 skipped: skip.reason,
-                detail: &skip.detail,
+                detail: &advice(skip.reason, &skip.detail),
             }),
             Err(detail) => {
                 all_read = false;
@@ -87,15 +87,8 @@ fn read(file: &Path, options: &ParseOptions) -> Result<Result<Article, article::
     if !meta.is_file() {
         return Err("not a regular file".to_string());
     }
-    if meta.len() > options.max_file_size {
-        return Ok(Err(article::Skip::new(
-            SkipReason::TooLarge,
-            format!(
-                "{} bytes, over the limit of {} (raise it with --max-file-size)",
-                meta.len(),
-                options.max_file_size
-            ),
-        )));
+    if let Err(skip) = options.check_size(meta.len()) {
+        return Ok(Err(skip));
     }
     let bytes = fs::read(file).map_err(|e| e.to_string())?;
     let shown = file.to_string_lossy().replace('\\', "/");

@@ -8,11 +8,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::CommandFactory;
-use newsidx::Archive;
-use newsidx::query::SearchIn;
-use newsidx::search::{Hit, SearchResults};
-use newsidx::snippet::Snippet;
-use newsidx::tally::{Count, Facets, Timeline};
+use newsidx::Index;
+use newsidx::search::{Count, Facets, Hit, SearchIn, SearchResults, Snippet, Timeline};
 
 use super::Out;
 use crate::args::{Cli, ColorArg, SearchArgs};
@@ -27,11 +24,11 @@ const BAR_WIDTH: usize = 40;
 pub(crate) fn run(args: &SearchArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
     warn_about_flags_in_the_query(&env::args().collect::<Vec<_>>());
     let request = args.request().map_err(newsidx::Error::from)?;
-    let archive = Archive::open(args.index.path())?;
-    let results = archive.search(&request)?;
-    if results.total == 0 && archive.first_run_in_progress()? {
+    let index = Index::open(args.index.path())?;
+    let results = index.search(&request)?;
+    if results.total == 0 && index.first_run_in_progress()? {
         return Err(newsidx::Error::IndexingInProgress {
-            path: archive.path().to_path_buf(),
+            path: index.path().to_path_buf(),
         }
         .into());
     }

@@ -4,11 +4,8 @@
 use std::io::Write;
 
 use anyhow::Context;
-use newsidx::Archive;
-use newsidx::query::SearchIn;
-use newsidx::search::SearchRequest;
-use newsidx::show::StoredArticle;
-use newsidx::snippet::CommentSnippet;
+use newsidx::search::{CommentSnippet, SearchIn, SearchRequest};
+use newsidx::{Index, Searcher, StoredArticle};
 use serde::Serialize;
 
 use super::Out;
@@ -18,11 +15,11 @@ use crate::exit::Exit;
 use crate::term::maybe_escape;
 
 pub(crate) fn run(args: &ShowArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
-    let archive = Archive::open(args.index.path())?;
+    let searcher = Index::open(args.index.path())?.searcher()?;
     if let Some(query) = &args.matching {
-        return run_matching(&archive, query, args, out);
+        return run_matching(&searcher, query, args, out);
     }
-    let articles = archive.get(&args.id)?;
+    let articles = searcher.get(&args.id)?;
     if args.json.json {
         serde_json::to_writer_pretty(&mut out.w, &articles).context("cannot encode JSON")?;
         writeln!(out.w)?;
@@ -60,7 +57,7 @@ struct Matching<'a> {
 }
 
 fn run_matching(
-    archive: &Archive,
+    searcher: &Searcher,
     query: &str,
     args: &ShowArgs,
     out: &mut Out<impl Write>,
@@ -68,7 +65,7 @@ fn run_matching(
     let request = SearchRequest::new(query)
         .search_in(SearchIn::Comments)
         .any(args.any);
-    let found = archive.matching_comments(&args.id, &request)?;
+    let found = searcher.matching_comments(&args.id, &request)?;
     if args.json.json {
         let lines: Vec<Matching> = found
             .iter()

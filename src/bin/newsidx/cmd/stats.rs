@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use anyhow::Context;
-use newsidx::Archive;
+use newsidx::Index;
 
 use super::{Out, human_bytes};
 use crate::args::StatsArgs;
@@ -11,8 +11,7 @@ use crate::exit::Exit;
 use crate::term::maybe_escape;
 
 pub(crate) fn run(args: &StatsArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
-    let archive = Archive::open(args.index.path())?;
-    let stats = archive.stats()?;
+    let stats = Index::open(args.index.path())?.searcher()?.stats()?;
     if args.json.json {
         serde_json::to_writer_pretty(&mut out.w, &stats).context("cannot encode JSON")?;
         writeln!(out.w)?;

@@ -1,4 +1,5 @@
-//! Export to Quickwit: [`export_dir`] and [`Archive::export`].
+//! Export to Quickwit: [`export_dir`] and
+//! [`Searcher::export`](crate::Searcher::export).
 //!
 //! When one machine is no longer enough, an archive moves to
 //! [Quickwit](https://quickwit.io), a distributed engine built on tantivy.
@@ -9,13 +10,13 @@
 //! Both exports stream: [`export_dir`] walks the archive lazily
 //! ([`walk::walk_iter`]) and parses files in bounded batches on rayon
 //! threads, writing each batch in walk order before reading the next;
-//! [`Archive::export`] reads the document store segment by segment, one
+//! `Searcher::export` reads the document store segment by segment, one
 //! document at a time. Memory stays flat whatever the archive's size.
 //!
 //! # Format
 //!
 //! UTF-8, one JSON object per line, each line ended by `\n`. Every line has
-//! the same keys, in this order ([`FIELD_NAMES`]):
+//! the same keys, in this order ([`KEYS`]):
 //!
 //! | key | JSON type | value |
 //! |---|---|---|
@@ -52,18 +53,18 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use tantivy::schema::{Field, Value};
 use tantivy::{TantivyDocument, TantivyError};
 
-use crate::archive::Archive;
 use crate::article::{self, Article, ParseOptions, SkipReason};
+use crate::document::{self, StoredDocument};
 use crate::error::{Error, Result};
-use crate::indexer::{self, SkippedFile, SourceFrom, stored_text};
-use crate::schema::{self, Fields};
+use crate::files::{self, SkippedFile};
+use crate::indexer::SourceFrom;
+use crate::searcher::Searcher;
 use crate::walk::{self, FileEntry, Found};
 
 /// The keys of every exported line, in order.
-pub const FIELD_NAMES: [&str; 12] = [
+pub const KEYS: [&str; 12] = [
     "id",
     "path",
     "date",
@@ -116,7 +117,7 @@ impl ExportedArticle {
     fn from_article(article: Article, source: Option<String>) -> ExportedArticle {
         let comment_count = article.comments.len() as u64;
         ExportedArticle {
-            date: article.date.map(schema::date_value),
+            date: article.date.map(crate::schema::date_value),
             source_key: source.clone(),
             source_text: source.clone(),
             source,
@@ -132,28 +133,21 @@ impl ExportedArticle {
     }
 
     /// The line of a stored document. Missing fields give empty values, as
-    /// in `newsidx show`.
-    fn from_doc(fields: &Fields, doc: &TantivyDocument) -> ExportedArticle {
-        let text = |field| stored_text(doc, field);
-        let number = |field: Field| doc.get_first(field).and_then(|v| v.as_u64());
-        let source = text(fields.source);
-        let comments: Vec<String> = doc
-            .get_all(fields.comments)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect();
+    /// in a lookup.
+    fn from_stored(doc: StoredDocument) -> ExportedArticle {
         ExportedArticle {
-            id: text(fields.id).unwrap_or_default(),
-            path: text(fields.path).unwrap_or_default(),
-            date: doc.get_first(fields.date).and_then(|v| v.as_i64()),
-            source_key: source.clone(),
-            source_text: source.clone(),
-            source,
-            headline: text(fields.headline).unwrap_or_default(),
-            body: text(fields.body).unwrap_or_default(),
-            notice: text(fields.notice),
-            comment_count: number(fields.comment_count).unwrap_or(comments.len() as u64),
-            comments,
-            invalid_utf8: number(fields.invalid_utf8).unwrap_or(0),
+            id: doc.id,
+            path: doc.path,
+            date: doc.date,
+            source_key: doc.source.clone(),
+            source_text: doc.source.clone(),
+            source: doc.source,
+            headline: doc.headline,
+            body: doc.body,
+            notice: doc.notice,
+            comment_count: doc.comment_count.unwrap_or(doc.comments.len() as u64),
+            comments: doc.comments,
+            invalid_utf8: doc.invalid_utf8,
         }
     }
 
@@ -215,8 +209,7 @@ impl ExportReport {
     }
 
     fn push_skip(&mut self, skip: SkippedFile) {
-        *self.skipped.entry(skip.reason.to_string()).or_default() += 1;
-        self.skipped_files.push(skip);
+        files::push_skip(&mut self.skipped, &mut self.skipped_files, skip);
     }
 
     fn count(&mut self, line: &ExportedArticle, bytes: usize) {
@@ -240,8 +233,8 @@ pub fn export_dir(
 ) -> Result<ExportReport> {
     let started = Instant::now();
     let dir = dir.as_ref();
-    let root = indexer::archive_root(dir)?;
-    let pool = indexer::thread_pool(options.threads, "export")?;
+    let root = files::archive_root(dir)?;
+    let pool = files::thread_pool(options.threads, "export")?;
     let mut out = BufWriter::with_capacity(1 << 16, writer);
     let mut report = ExportReport {
         archive: Some(root.clone()),
@@ -256,14 +249,10 @@ pub fn export_dir(
         for found in walk.by_ref() {
             report.files_seen += 1;
             match found {
-                Found::Problem(problem) => report.push_skip(SkippedFile {
-                    path: problem.rel,
-                    reason: SkipReason::Unreadable,
-                    detail: problem.detail,
-                }),
+                Found::Problem(problem) => report.push_skip(SkippedFile::unlisted(problem)),
                 Found::File(file) => {
                     if file.rel.contains('\u{FFFD}') && !repaired_names.insert(file.rel.clone()) {
-                        report.push_skip(indexer::name_collision(file.rel));
+                        report.push_skip(SkippedFile::name_collision(file.rel));
                         continue;
                     }
                     batch.push(file);
@@ -303,16 +292,12 @@ struct FileOutcome {
 
 /// Reads, parses and serialises one file (called from rayon workers).
 fn export_file(file: &FileEntry, options: &ExportOptions) -> FileOutcome {
-    let skipped = |skip: article::Skip| SkippedFile {
-        path: file.rel.clone(),
-        reason: skip.reason,
-        detail: skip.detail,
-    };
-    let bytes = match indexer::read_file(file, &options.parse) {
-        Ok(bytes) => bytes,
-        Err((skip, _vanished)) => {
+    let skipped = |skip: article::Skip| SkippedFile::new(&file.rel, skip);
+    let bytes = match files::read(file, &options.parse) {
+        Ok((bytes, _)) => bytes,
+        Err(failure) => {
             return FileOutcome {
-                line: Err(skipped(skip)),
+                line: Err(skipped(failure.into_skip())),
                 bytes_read: 0,
             };
         }
@@ -335,39 +320,30 @@ fn export_file(file: &FileEntry, options: &ExportOptions) -> FileOutcome {
     }
 }
 
-impl Archive {
-    /// Exports every article of the index's last commit to `writer` as
-    /// NDJSON (see [`crate::export`]), segment by segment in stored order,
-    /// without the archive folder: the index stores every exported part.
-    ///
-    /// `writer` is buffered here; it is flushed before returning.
-    pub fn export(&self, writer: impl Write) -> Result<ExportReport> {
-        let started = Instant::now();
-        let record = self.record()?;
-        let searcher = self.reader().searcher();
-        let fields = self.fields();
-        let mut out = BufWriter::with_capacity(1 << 16, writer);
-        let mut report = ExportReport {
-            archive: record.archive,
-            index: Some(self.path().to_path_buf()),
-            ..ExportReport::default()
-        };
-        for segment in searcher.segment_readers() {
-            let store = segment
-                .get_store_reader(1)
-                .map_err(|e| self.engine_error(TantivyError::from(e)))?;
-            for doc in store.iter::<TantivyDocument>(segment.alive_bitset()) {
-                let doc = doc.map_err(|e| self.engine_error(e))?;
-                let article = ExportedArticle::from_doc(fields, &doc);
-                let line = article.to_line()?;
-                out.write_all(&line).map_err(output_error)?;
-                report.count(&article, line.len());
-            }
+/// See [`Searcher::export`].
+pub(crate) fn export_index(searcher: &Searcher, writer: impl Write) -> Result<ExportReport> {
+    let started = Instant::now();
+    let mut out = BufWriter::with_capacity(1 << 16, writer);
+    let mut report = ExportReport {
+        archive: searcher.record().archive.clone(),
+        index: Some(searcher.index_path().to_path_buf()),
+        ..ExportReport::default()
+    };
+    for segment in searcher.tantivy().segment_readers() {
+        let store = segment
+            .get_store_reader(1)
+            .map_err(|e| searcher.engine_error(TantivyError::from(e)))?;
+        for doc in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+            let doc = doc.map_err(|e| searcher.engine_error(e))?;
+            let article = ExportedArticle::from_stored(document::read(searcher.fields(), &doc));
+            let line = article.to_line()?;
+            out.write_all(&line).map_err(output_error)?;
+            report.count(&article, line.len());
         }
-        out.flush().map_err(output_error)?;
-        report.seconds = started.elapsed().as_secs_f64();
-        Ok(report)
     }
+    out.flush().map_err(output_error)?;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
 }
 
 fn output_error(source: io::Error) -> Error {
@@ -377,6 +353,7 @@ fn output_error(source: io::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::Fields;
 
     fn article() -> Article {
         Article {
@@ -405,7 +382,7 @@ mod tests {
             .keys()
             .map(String::as_str)
             .collect();
-        let mut expected = FIELD_NAMES.to_vec();
+        let mut expected = KEYS.to_vec();
         expected.sort_unstable();
         let mut sorted = keys.clone();
         sorted.sort_unstable();
@@ -432,7 +409,7 @@ mod tests {
 
     #[test]
     fn a_stored_document_gives_the_same_line_as_its_article() {
-        let fields = Fields::new(&schema::build_schema()).unwrap();
+        let fields = Fields::new(&crate::schema::build_schema()).unwrap();
         let a = article();
         let file = FileEntry {
             abs: PathBuf::from("x"),
@@ -440,8 +417,8 @@ mod tests {
             size: 1,
             mtime_ns: 0,
         };
-        let doc = indexer::document(&fields, &a, a.source.as_deref(), &file, 0);
-        let from_doc = ExportedArticle::from_doc(&fields, &doc);
+        let doc = document::build(&fields, &a, a.source.as_deref(), &file, 0);
+        let from_doc = ExportedArticle::from_stored(document::read(&fields, &doc));
         let from_article = ExportedArticle::from_article(a.clone(), a.source.clone());
         assert_eq!(from_doc, from_article);
     }
@@ -454,3 +431,6 @@ mod tests {
         assert_eq!(line.date, Some(16_651_116));
     }
 }
+
+#[cfg(test)]
+mod quickwit_tests;

@@ -1,10 +1,10 @@
-//! Source filters: which sources a `--source` value names.
+//! Source filters: which sources a source filter's value names.
 //!
 //! A value names a source when it is the source's whole name (any case, as
-//! `newsidx stats` lists it) or when its words occur in a row among the
+//! the statistics list it) or when its words occur in a row among the
 //! name's words, as `source:"value"` in a query matches them (lowercased,
-//! folded, not stemmed): `--source marrowfield` and `--source "Fox News"`
-//! name "The Marrowfield Courier, Inc." and "Fox News Network LLC". The
+//! folded, not stemmed): `marrowfield` and `Fox News` name "The Marrowfield
+//! Courier, Inc." and "Fox News Network LLC". The
 //! names come from the index, so a value that names none is reported with
 //! the closest names, not answered with "0 articles".
 
@@ -13,14 +13,14 @@ use std::collections::BTreeSet;
 use tantivy::Searcher;
 
 use crate::analysis;
-use crate::query::QueryError;
+use crate::query::{Filter, QueryError};
 
 /// Most names suggested when a value names no source.
 const SUGGESTIONS: usize = 3;
 
 /// Every source name of the index (of documents still alive or not: a
 /// name only of deleted documents matches nothing, harmlessly).
-pub fn names(searcher: &Searcher) -> tantivy::Result<BTreeSet<String>> {
+pub(crate) fn names(searcher: &Searcher) -> tantivy::Result<BTreeSet<String>> {
     let mut names = BTreeSet::new();
     for segment in searcher.segment_readers() {
         let Some(column) = segment.fast_fields().str("source")? else {
@@ -36,7 +36,10 @@ pub fn names(searcher: &Searcher) -> tantivy::Result<BTreeSet<String>> {
 
 /// The names that `value` names (see the module docs), or an error that
 /// lists the closest ones.
-pub fn resolve<'a>(value: &str, names: &'a BTreeSet<String>) -> Result<Vec<&'a str>, QueryError> {
+pub(crate) fn resolve<'a>(
+    value: &str,
+    names: &'a BTreeSet<String>,
+) -> Result<Vec<&'a str>, QueryError> {
     let key = value.trim().to_lowercase();
     let wanted = words(value);
     let found: Vec<&str> = names
@@ -53,21 +56,22 @@ pub fn resolve<'a>(value: &str, names: &'a BTreeSet<String>) -> Result<Vec<&'a s
     if !found.is_empty() {
         return Ok(found);
     }
-    let flag = format!("--source {value}");
     if names.is_empty() {
-        return Err(QueryError::value(
-            &flag,
-            "no article of the index has a source (`newsidx stats` says so too); use --unknown-source for articles without one",
+        return Err(QueryError::filter(
+            Filter::Source,
+            value,
+            "no article of the index has a source; the articles without one are asked for apart",
         ));
     }
     let closest: Vec<String> = closest(&key, names)
         .into_iter()
         .map(|n| format!("{n:?}"))
         .collect();
-    Err(QueryError::value(
-        &flag,
+    Err(QueryError::filter(
+        Filter::Source,
+        value,
         format!(
-            "no source of the index is named so or has these words in its name; the closest: {} (`newsidx stats` lists them all)",
+            "no source of the index is named so or has these words in its name; the closest: {}",
             closest.join(", ")
         ),
     ))
@@ -144,7 +148,7 @@ mod tests {
         let err = resolve("marowfield", &names()).unwrap_err();
         let text = err.to_string();
         assert!(
-            text.starts_with("invalid value \"--source marowfield\""),
+            text.starts_with("invalid source filter \"marowfield\""),
             "{text}"
         );
         assert!(
@@ -152,6 +156,7 @@ mod tests {
             "{text}"
         );
         let none = resolve("x", &BTreeSet::new()).unwrap_err();
-        assert!(none.to_string().contains("--unknown-source"), "{none}");
+        assert!(none.to_string().contains("without one"), "{none}");
+        assert_eq!(none.filter, Some(Filter::Source));
     }
 }

@@ -1,29 +1,20 @@
 //! Facets and timelines: counts over all matching articles, not just the
-//! page of hits.
-//!
-//! tantivy's date histogram has only fixed intervals, and months are not
-//! fixed, so [`Tally`] is a collector of its own: in the same pass as the
-//! top hits it reads each matching document's source ordinal and date
-//! (`YYYYMMDD`, see [`crate::schema::date_value`]) from the fast fields, and
-//! counts them by source and by day. Years, months, ISO weeks and days are
-//! summed from the days at the end.
+//! page of hits, made from the per-day counts of [`super::counts`].
 //!
 //! A timeline covers every period from the first to the last matching one,
-//! empty periods included; `--from` and `--to` widen it to their own
-//! periods, so that the charts of two queries over the same range line up.
+//! empty periods included; `from` and `to` widen it to their own periods, so
+//! that the charts of two queries over the same range line up. Years,
+//! months, ISO weeks and days are summed from the days.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 use time::{Date, Duration, Month};
 
+use super::counts::Counts;
 use crate::article::format_date;
-use crate::query::QueryError;
+use crate::query::{Filter, QueryError};
 use crate::schema::date_of_value;
-use crate::search::SearchRequest;
 
 /// Most buckets a timeline may have (a day timeline over 270 years).
 pub const MAX_BUCKETS: usize = 100_000;
@@ -139,140 +130,47 @@ pub struct Timeline {
     pub undated: u64,
 }
 
-/// The collector.
-pub struct Tally {
-    sources: bool,
-    dates: bool,
+/// What a search asks to count: facets and a timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Wanted {
+    /// Matching articles per source.
+    pub sources: bool,
+    /// Matching articles per year.
+    pub years: bool,
+    /// Matching articles per period, over `from..=to` when given.
+    pub timeline: Option<Period>,
+    /// The first day of the search's date range.
+    pub from: Option<Date>,
+    /// The last day of the search's date range.
+    pub to: Option<Date>,
 }
 
-impl Tally {
-    /// A collector for what the request asks, or `None` if it asks nothing.
-    pub fn new(sources: bool, years: bool, timeline: Option<Period>) -> Option<Tally> {
-        let dates = years || timeline.is_some();
-        (sources || dates).then_some(Tally { sources, dates })
-    }
-}
-
-/// The counts of a whole search.
-#[derive(Debug, Default)]
-pub struct Counts {
-    sources: BTreeMap<String, u64>,
-    unknown_source: u64,
-    /// Matching articles per day, keyed by the stored `YYYYMMDD` number.
-    days: BTreeMap<i64, u64>,
-    undated: u64,
-}
-
-impl Collector for Tally {
-    type Fruit = Counts;
-    type Child = SegmentTally;
-
-    fn for_segment(
-        &self,
-        _: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentTally> {
-        let fast = reader.fast_fields();
-        let sources = if self.sources {
-            fast.str("source")?
-        } else {
-            None
-        };
-        // A segment in which no document has a date has no column: every
-        // document of it is undated.
-        let dates = if self.dates {
-            Some(fast.column_opt::<i64>("date")?)
-        } else {
-            None
-        };
-        let ords = sources.as_ref().map_or(0, |c| c.num_terms());
-        Ok(SegmentTally {
-            source_column: sources,
-            source_counts: vec![0; ords],
-            date_column: dates,
-            counts: Counts::default(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Counts>) -> tantivy::Result<Counts> {
-        let mut all = Counts::default();
-        for fruit in fruits {
-            for (source, n) in fruit.sources {
-                *all.sources.entry(source).or_default() += n;
-            }
-            for (day, n) in fruit.days {
-                *all.days.entry(day).or_default() += n;
-            }
-            all.unknown_source += fruit.unknown_source;
-            all.undated += fruit.undated;
-        }
-        Ok(all)
-    }
-}
-
-/// The collector of one segment.
-pub struct SegmentTally {
-    source_column: Option<StrColumn>,
-    source_counts: Vec<u64>,
-    date_column: Option<Option<Column<i64>>>,
-    counts: Counts,
-}
-
-impl SegmentCollector for SegmentTally {
-    type Fruit = Counts;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(column) = &self.source_column {
-            match column.term_ords(doc).next() {
-                Some(ord) => self.source_counts[ord as usize] += 1,
-                None => self.counts.unknown_source += 1,
-            }
-        }
-        if let Some(column) = &self.date_column {
-            match column.as_ref().and_then(|c| c.first(doc)) {
-                Some(day) => *self.counts.days.entry(day).or_default() += 1,
-                None => self.counts.undated += 1,
-            }
-        }
-    }
-
-    fn harvest(mut self) -> Counts {
-        if let Some(column) = &self.source_column {
-            let mut name = String::new();
-            for (ord, &n) in self.source_counts.iter().enumerate() {
-                name.clear();
-                if n > 0 && column.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
-                    *self.counts.sources.entry(name.clone()).or_default() += n;
-                }
-            }
-        }
-        self.counts
+impl Wanted {
+    /// Whether anything is to be counted.
+    pub fn any(&self) -> bool {
+        self.sources || self.years || self.timeline.is_some()
     }
 }
 
 impl Counts {
-    /// Turns the counts into what the request asked for. A timeline of more
-    /// than [`MAX_BUCKETS`] periods is refused (a usage error that says how
-    /// to narrow it).
-    pub fn finish(
+    /// Turns the counts into what `wanted` asks for. A timeline of more than
+    /// [`MAX_BUCKETS`] periods is refused (a usage error that says how to
+    /// narrow it).
+    pub(crate) fn finish(
         self,
-        request: &SearchRequest,
+        wanted: &Wanted,
     ) -> Result<(Option<Facets>, Option<Timeline>), QueryError> {
-        let facets = (request.facet_sources || request.facet_years).then(|| self.facets(request));
-        let timeline = match request.timeline {
-            Some(period) => Some(self.timeline(period, request.from, request.to)?),
+        let facets = (wanted.sources || wanted.years).then(|| self.facets(wanted));
+        let timeline = match wanted.timeline {
+            Some(period) => Some(self.timeline(period, wanted.from, wanted.to)?),
             None => None,
         };
         Ok((facets, timeline))
     }
 
-    fn facets(&self, request: &SearchRequest) -> Facets {
+    fn facets(&self, wanted: &Wanted) -> Facets {
         let mut facets = Facets::default();
-        if request.facet_sources {
+        if wanted.sources {
             let mut sources: Vec<Count> = self
                 .sources
                 .iter()
@@ -285,7 +183,7 @@ impl Counts {
             facets.source = Some(sources);
             facets.unknown_source = Some(self.unknown_source);
         }
-        if request.facet_years {
+        if wanted.years {
             facets.year = Some(
                 self.by_period(Period::Year)
                     .into_iter()
@@ -332,11 +230,12 @@ impl Counts {
             let mut start = Some(first);
             while let Some(s) = start.filter(|s| *s <= last) {
                 if buckets.len() == MAX_BUCKETS {
-                    return Err(QueryError::value(
-                        &format!("--timeline {}", period.name()),
+                    return Err(QueryError::filter(
+                        Filter::Timeline,
+                        period.name(),
                         format!(
                             "the timeline from {} to {} would have more than {MAX_BUCKETS} periods: \
-                             choose a longer period, or narrow it with --from and --to",
+                             choose a longer period, or narrow the date range",
                             period.label(first),
                             period.label(last)
                         ),
@@ -489,7 +388,8 @@ mod tests {
     fn huge_timelines_are_refused() {
         let c = counts(&[(date!(0001 - 01 - 01), 1), (date!(9999 - 12 - 31), 1)]);
         let err = c.timeline(Period::Day, None, None).unwrap_err();
-        assert!(err.to_string().contains("--from"), "{err}");
+        assert_eq!(err.filter, Some(Filter::Timeline));
+        assert!(err.to_string().contains("narrow the date range"), "{err}");
         assert_eq!(
             c.timeline(Period::Year, None, None).unwrap().buckets.len(),
             9999

@@ -62,7 +62,7 @@ fn the_text_keeps_its_punctuation() {
     let s = snippet(&m, &long).unwrap();
     assert!(s.text.contains("on you."), "{:?}", s.text);
     assert!(s.cut_before && s.cut_after);
-    assert!(s.text.len() <= FRAGMENT_CHARS, "{}", s.text.len());
+    assert!(s.text.len() <= FRAGMENT_BYTES, "{}", s.text.len());
 }
 
 #[test]
@@ -164,6 +164,6 @@ proptest! {
             prop_assert!(found.spans.iter().any(|sp| sp.to == at + b));
         }
         let longest = found.spans.iter().map(|sp| sp.to - sp.from).max().unwrap_or(0);
-        prop_assert!(s.text.len() <= FRAGMENT_CHARS.max(longest) + 4 * 4, "{} bytes", s.text.len());
+        prop_assert!(s.text.len() <= FRAGMENT_BYTES.max(longest) + 4 * 4, "{} bytes", s.text.len());
     }
 }

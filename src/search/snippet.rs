@@ -8,7 +8,7 @@
 //! Matches come from a [`Matcher`] of the query (its positive part): a term
 //! is marked where it occurs, a phrase where it occurs as a phrase, as one
 //! range from its first word to its last. The fragment is the window of at
-//! most [`FRAGMENT_CHARS`] bytes whose whole matches weigh most (rarer terms
+//! most [`FRAGMENT_BYTES`] bytes whose whole matches weigh most (rarer terms
 //! weigh more, phrases twice their words); it never cuts a match, is widened
 //! to whole words around it, and keeps the text's own punctuation. Whether
 //! text was cut before or after it is said ([`Snippet::cut_before`],
@@ -22,16 +22,20 @@
 
 use serde::Serialize;
 
-use crate::query::{Found, Matcher, TextReader, merge};
-use crate::show::StoredArticle;
+use crate::article::cut_at_word;
+use crate::document::StoredArticle;
+use crate::query::{Found, Matcher, Span, TextReader, merge};
 
 /// Length of a fragment, in bytes: at most this many, unless a single match
 /// is longer.
-pub const FRAGMENT_CHARS: usize = 160;
+pub const FRAGMENT_BYTES: usize = 160;
 /// Most characters of punctuation kept after the last word of a fragment.
 const MAX_TRAILING_PUNCTUATION: usize = 4;
 /// Most matching comments quoted per hit by default.
 pub const MAX_COMMENT_SNIPPETS: usize = 3;
+/// Length of the lede quoted for a query without words (`*`), in
+/// characters: a fragment's length.
+const LEDE_MAX_CHARS: usize = FRAGMENT_BYTES;
 
 /// A fragment of text with the byte ranges of its matches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,7 +59,7 @@ pub struct CommentSnippet {
     /// Number of comments of the article.
     pub of: usize,
     /// The fragment of the comment (or the whole comment, see
-    /// [`Generators::matching_comments`]).
+    /// `Searcher::matching_comments`).
     pub snippet: Snippet,
 }
 
@@ -72,7 +76,7 @@ pub struct Snippets {
 
 impl Snippets {
     /// The start of the body, unmarked: for queries without words (`*`).
-    pub fn lede(article: &StoredArticle) -> Snippets {
+    pub(crate) fn lede(article: &StoredArticle) -> Snippets {
         Snippets {
             body: lede(article),
             ..Snippets::default()
@@ -81,7 +85,7 @@ impl Snippets {
 }
 
 /// Snippet makers for the body and the comments of one query.
-pub struct Generators {
+pub(crate) struct Generators {
     body: Matcher,
     comments: Matcher,
     reader: TextReader,
@@ -91,7 +95,7 @@ pub struct Generators {
 impl Generators {
     /// Generators that mark what `body` and `comments` find, quoting at most
     /// `max_comments` comments a hit.
-    pub fn new(body: Matcher, comments: Matcher, max_comments: usize) -> Generators {
+    pub(crate) fn new(body: Matcher, comments: Matcher, max_comments: usize) -> Generators {
         Generators {
             body,
             comments,
@@ -101,7 +105,7 @@ impl Generators {
     }
 
     /// The snippets of one article.
-    pub fn snippets(&self, article: &StoredArticle) -> Snippets {
+    pub(crate) fn snippets(&self, article: &StoredArticle) -> Snippets {
         // Paragraphs joined by spaces (same byte length as the stored `\n`),
         // so a fragment that spans two paragraphs reads as one line.
         let body_text = article.body.join(" ");
@@ -126,7 +130,7 @@ impl Generators {
 
     /// Every matching comment of the article, whole, with its matches
     /// marked, in article order (`newsidx show --matching`).
-    pub fn matching_comments(&self, article: &StoredArticle) -> Vec<CommentSnippet> {
+    pub(crate) fn matching_comments(&self, article: &StoredArticle) -> Vec<CommentSnippet> {
         let mut ranked = self.ranked_comments(article);
         ranked.sort_by_key(|(i, _)| *i);
         ranked
@@ -177,7 +181,7 @@ fn fragment(text: &str, found: &Found) -> Option<Snippet> {
     // matches; the earliest wins a tie.
     let mut best: Option<(f32, usize, usize)> = None;
     for (i, first) in spans.iter().enumerate() {
-        let limit = first.from + FRAGMENT_CHARS;
+        let limit = first.from + FRAGMENT_BYTES;
         let (mut score, mut end) = (first.weight, first.to);
         for s in &spans[i + 1..] {
             if s.from >= limit {
@@ -213,11 +217,11 @@ fn fragment(text: &str, found: &Found) -> Option<Snippet> {
     })
 }
 
-/// Widens `start..end` to about [`FRAGMENT_CHARS`] bytes of whole words: a
+/// Widens `start..end` to about [`FRAGMENT_BYTES`] bytes of whole words: a
 /// little context before, the rest after; never into a match that would be
 /// cut.
-fn widen(text: &str, start: usize, end: usize, spans: &[crate::query::Span]) -> (usize, usize) {
-    let budget = FRAGMENT_CHARS.saturating_sub(end - start);
+fn widen(text: &str, start: usize, end: usize, spans: &[Span]) -> (usize, usize) {
+    let budget = FRAGMENT_BYTES.saturating_sub(end - start);
     let before = budget / 3;
     let mut from = if start <= before {
         0
@@ -277,17 +281,9 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
 /// The body's first characters, cut at a word boundary.
 fn lede(article: &StoredArticle) -> Option<Snippet> {
     let first = article.body.first()?;
-    let text = match first.char_indices().nth(FRAGMENT_CHARS) {
-        None => first.clone(),
-        Some((cut, _)) => {
-            let head = &first[..cut];
-            let at = head
-                .rfind(char::is_whitespace)
-                .filter(|&i| i > cut / 2)
-                .unwrap_or(cut);
-            head[..at].trim_end().to_string()
-        }
-    };
+    let text = cut_at_word(first, LEDE_MAX_CHARS)
+        .unwrap_or(first)
+        .to_string();
     let cut_after = text.len() < first.trim_end().len() || article.body.len() > 1;
     Some(Snippet {
         text,

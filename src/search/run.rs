@@ -1,0 +1,165 @@
+//! Running a search on a snapshot: the query, the filters, one pass of the
+//! collectors, then the page's hits with their snippets.
+
+use std::path::Path;
+use std::time::Instant;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::Query;
+use tantivy::{DocAddress, Order, TantivyDocument};
+
+use super::counts::{CountCollector, Counting, Counts};
+use super::filters;
+use super::snippet::Generators;
+use super::timeline::Wanted;
+use super::{Hit, SearchRequest, SearchResults, Snippets, SortOrder};
+use crate::document::{self, StoredArticle};
+use crate::error::Result;
+use crate::query::{self, Matcher, QueryBuilder, QueryError, Text};
+use crate::searcher::Searcher;
+
+/// The message of a query without searchable words.
+pub(crate) const NO_WORDS: &str = "the query has no searchable words: words are made of letters and digits (* alone finds every article)";
+
+/// A page of hits: each document's score (`None` when sorted by date).
+type Page = Vec<(Option<f32>, DocAddress)>;
+
+/// Runs `request` on `searcher`.
+pub(crate) fn run(searcher: &Searcher, request: &SearchRequest) -> Result<SearchResults> {
+    let started = Instant::now();
+    let ast = query::parse(&request.query)?;
+    let mut builder = QueryBuilder::new(searcher.tantivy(), searcher.fields())
+        .weights(request.weights)
+        .search_in(request.search_in)
+        .any(request.any);
+    let Some(text_query) = builder.build(&ast)? else {
+        return Err(QueryError::at(&request.query, 0, NO_WORDS).into());
+    };
+    let matchers = (request.snippets && request.limit > 0)
+        .then(|| query::positive(&ast))
+        .flatten()
+        .map(|positive| {
+            (
+                builder.matcher(&positive, Text::Body),
+                builder.matcher(&positive, Text::Comments),
+            )
+        });
+    let filters = filters::echo(searcher, request)?;
+    let query = filters::apply(searcher, text_query, request, &filters.source_names);
+    let wanted = Wanted {
+        sources: request.facet_sources,
+        years: request.facet_years,
+        timeline: request.timeline,
+        from: request.from,
+        to: request.to,
+    };
+    let (top, total, counts) = collect(searcher, &*query, request, &wanted)?;
+    let top = if request.limit == 0 { Vec::new() } else { top };
+    let hits = hits(searcher, &top, matchers, request)?;
+    let (facets, timeline) = match counts {
+        Some(c) => c.finish(&wanted)?,
+        None => (None, None),
+    };
+    Ok(SearchResults {
+        query: request.query.clone(),
+        filters,
+        total: total as u64,
+        took_ms: started.elapsed().as_secs_f64() * 1000.0,
+        offset: request.offset,
+        limit: request.limit,
+        hits,
+        facets,
+        timeline,
+    })
+}
+
+/// One pass over the matching documents: the page, the total, and the
+/// counts when `wanted` asks for any.
+fn collect(
+    searcher: &Searcher,
+    query: &dyn Query,
+    request: &SearchRequest,
+    wanted: &Wanted,
+) -> Result<(Page, usize, Option<Counts>)> {
+    let counting = wanted.any().then_some(CountCollector(Counting {
+        sources: wanted.sources,
+        days: wanted.years || wanted.timeline.is_some(),
+        comments: false,
+    }));
+    // There are never more hits than documents: clamping the page keeps
+    // tantivy from overflowing `offset + limit` or sizing its buffers for
+    // a huge page.
+    let docs = usize::try_from(searcher.documents()).unwrap_or(usize::MAX);
+    let limit = request.limit.clamp(1, docs.max(1));
+    let offset = request.offset.min(docs);
+    let top = TopDocs::with_limit(limit).and_offset(offset);
+    let engine = searcher.tantivy();
+    let error = |e| searcher.engine_error(e);
+    Ok(match request.sort {
+        SortOrder::Relevance => {
+            let (top, total, counts) = engine
+                .search(query, &(top.order_by_score(), Count, counting))
+                .map_err(error)?;
+            let top = top.into_iter().map(|(s, a)| (Some(s), a)).collect();
+            (top, total, counts)
+        }
+        SortOrder::Newest | SortOrder::Oldest => {
+            let order = match request.sort {
+                SortOrder::Newest => Order::Desc,
+                _ => Order::Asc,
+            };
+            let by_date = top.order_by_fast_field::<i64>("date", order);
+            let (top, total, counts) = engine
+                .search(query, &(by_date, Count, counting))
+                .map_err(error)?;
+            let top = top.into_iter().map(|(_, a)| (None, a)).collect();
+            (top, total, counts)
+        }
+    })
+}
+
+/// The hits of a page, with their snippets.
+fn hits(
+    searcher: &Searcher,
+    top: &[(Option<f32>, DocAddress)],
+    matchers: Option<(Matcher, Matcher)>,
+    request: &SearchRequest,
+) -> Result<Vec<Hit>> {
+    let generators =
+        matchers.map(|(body, comments)| Generators::new(body, comments, request.comment_snippets));
+    let root = searcher.record().archive.as_deref();
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let doc: TantivyDocument = searcher
+            .tantivy()
+            .doc(*address)
+            .map_err(|e| searcher.engine_error(e))?;
+        let article = StoredArticle::from(document::read(searcher.fields(), &doc));
+        let snippets = match (&generators, request.snippets) {
+            (Some(g), _) => g.snippets(&article),
+            (None, true) => Snippets::lede(&article),
+            (None, false) => Snippets::default(),
+        };
+        hits.push(Hit {
+            file: root.map(|r| file_of(r, &article.path)),
+            id: article.id,
+            path: article.path,
+            date: article.date,
+            source: article.source,
+            headline: article.headline,
+            score: *score,
+            comment_count: article.comments.len(),
+            snippets,
+        });
+    }
+    Ok(hits)
+}
+
+/// The absolute path of an article file: the archive folder and the
+/// `/`-separated path relative to it.
+fn file_of(root: &Path, rel: &str) -> String {
+    rel.split('/')
+        .fold(root.to_path_buf(), |path, part| path.join(part))
+        .to_string_lossy()
+        .into_owned()
+}
