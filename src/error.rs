@@ -25,6 +25,23 @@ pub enum ErrorKind {
 }
 
 /// An error of the newsidx library.
+///
+/// Each message says what is wrong, where, and what must happen; a program
+/// picks its response from [`Error::kind`].
+///
+/// ```
+/// use newsidx::{Error, ErrorKind, Index};
+///
+/// let dir = tempfile::tempdir()?;
+/// match Index::open(dir.path().join("nothing-here")) {
+///     Err(err @ Error::IndexNotFound { .. }) => {
+///         assert_eq!(err.kind(), ErrorKind::Index);
+///         assert!(err.to_string().starts_with("no index at"));
+///     }
+///     other => panic!("expected IndexNotFound, got {:?}", other.err()),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

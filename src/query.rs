@@ -39,13 +39,13 @@
 //! or digits at all (`""`, `+`, an emoji).
 //!
 //! With `--any`, plain words that are English function words (`the`, `what`,
-//! `has`: [`crate::analysis::QUERY_STOP_WORDS`]) are left out, unless nothing
+//! `has`: the Snowball project's English stop list) are left out, unless nothing
 //! else would be searched: as alternatives they would match every article.
 //! Quoted, required (`+the`), field-qualified, exact and boosted words stay.
 //! Words joined by `AND` stay required: `a AND b c` is `(a AND b) OR c`.
 //!
-//! [`QueryBuilder`] turns a parsed query into the tantivy query, and into
-//! the [`Matcher`] that marks the same query in a text for snippets.
+//! Inside the crate, one parsed query gives both the tantivy query and the
+//! matcher that marks the same query in a text for snippets.
 
 pub(crate) mod build;
 mod exclusion;

@@ -7,21 +7,35 @@
 //! them as plain words joined by OR (see [`plain_words`]), never as query
 //! syntax: "NOT" or a stray quote in a question must not change its meaning.
 //! They are searched with [`SearchRequest::any`], so function words
-//! (`what`, `has`, `the`) are left out ([`crate::analysis::is_stop_word`])
+//! (`what`, `has`, `the`) are left out (see [`crate::query`])
 //! and the ranking measured is the one users get. `benches/RELEVANCE.md`
 //! records the measurements behind the ranking defaults.
 //!
-//! ```no_run
+//! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let archive_dir = tempfile::tempdir()?;
+//! # for (name, text) in [
+//! #     ("d1.txt", " date 2001-01-01 The ferry fares rose again."),
+//! #     ("d2.txt", " date 2001-01-02 A new ferry joined the fleet."),
+//! #     ("d3.txt", " date 2001-01-03 The council met about the library."),
+//! # ] {
+//! #     std::fs::write(archive_dir.path().join(name), text)?;
+//! # }
+//! # let index_dir = tempfile::tempdir()?;
 //! use newsidx::Index;
 //! use newsidx::eval::{self, metrics};
 //!
-//! let searcher = Index::open("time-index")?.searcher()?;
-//! let queries = eval::parse_queries(&std::fs::read_to_string("queries.tsv")?)?;
-//! let qrels = metrics::parse_qrels(&std::fs::read_to_string("qrels.txt")?)?;
+//! let index = Index::create(index_dir.path())?;
+//! index.index_dir(archive_dir.path(), &Default::default())?;
+//! let searcher = index.searcher()?;
+//! // The queries file and the judgments (TREC qrels), as read from files.
+//! let queries = eval::parse_queries("q1\tWhat happened to the ferry fares?\n")?;
+//! let qrels = metrics::parse_qrels("q1 0 d1 1\nq1 0 d2 0\n")?;
+//! assert_eq!(eval::coverage(&searcher, &qrels)?.missing, 0);
 //! let run = eval::run_queries(&searcher, &queries, &eval::EvalOptions::default())?;
 //! let evaluation = metrics::evaluate(&run, &qrels, false);
-//! println!("MAP {:.4}", evaluation.mean.map);
+//! assert_eq!(run["q1"][0].0, "d1");
+//! assert_eq!(evaluation.mean.map, 1.0);
 //! # Ok(())
 //! # }
 //! ```

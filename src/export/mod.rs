@@ -7,8 +7,24 @@
 //! `schema/quickwit-index.yaml` is the matching index config, and
 //! `docs/scale-out.md` says when and how to move.
 //!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let archive_dir = tempfile::tempdir()?;
+//! # std::fs::write(archive_dir.path().join("000_a1.txt"), " date 2019-03-04 The ferry returned.")?;
+//! # std::fs::write(archive_dir.path().join("empty.txt"), "")?;
+//! use newsidx::export::{self, ExportOptions, ExportedArticle};
+//!
+//! let mut ndjson = Vec::new();
+//! let report = export::export_dir(archive_dir.path(), &ExportOptions::default(), &mut ndjson)?;
+//! assert_eq!((report.exported, report.skipped_total()), (1, 1));
+//! let line: ExportedArticle = serde_json::from_slice(&ndjson)?;
+//! assert_eq!((line.id.as_str(), line.date), ("000_a1", Some(20190304)));
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Both exports stream: [`export_dir`] walks the archive lazily
-//! ([`walk::walk_iter`]) and parses files in bounded batches on rayon
+//! and parses files in bounded batches on rayon
 //! threads, writing each batch in walk order before reading the next;
 //! `Searcher::export` reads the document store segment by segment, one
 //! document at a time. Memory stays flat whatever the archive's size.
@@ -90,7 +106,7 @@ pub struct ExportedArticle {
     pub id: String,
     /// Path relative to the archive root, `/`-separated.
     pub path: String,
-    /// Publication date as the number `YYYYMMDD` ([`crate::schema::date_value`]).
+    /// Publication date as the number `YYYYMMDD`.
     pub date: Option<i64>,
     /// Publisher.
     pub source: Option<String>,
