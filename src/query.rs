@@ -49,6 +49,7 @@
 
 pub(crate) mod build;
 mod exclusion;
+mod lex;
 pub(crate) mod matcher;
 mod parse;
 mod verified;

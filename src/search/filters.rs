@@ -170,3 +170,107 @@ pub fn parse_date_filter(text: &str, end: DateEnd) -> Result<Date, QueryError> {
     }
     Date::from_calendar_date(year, month, day).map_err(|_| bad())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    #[test]
+    fn partial_dates_cover_their_period() {
+        let start = |t| parse_date_filter(t, DateEnd::Start).unwrap();
+        let end = |t| parse_date_filter(t, DateEnd::End).unwrap();
+        assert_eq!(start("2019"), date!(2019 - 01 - 01));
+        assert_eq!(end("2019"), date!(2019 - 12 - 31));
+        assert_eq!(start("2020-02"), date!(2020 - 02 - 01));
+        assert_eq!(end("2020-02"), date!(2020 - 02 - 29));
+        assert_eq!(end("2019-02"), date!(2019 - 02 - 28));
+        assert_eq!(end("2019-04"), date!(2019 - 04 - 30));
+        assert_eq!(start("2019-04-07"), date!(2019 - 04 - 07));
+        assert_eq!(end("2019-04-07"), date!(2019 - 04 - 07));
+        assert_eq!(start(" 2019 "), date!(2019 - 01 - 01));
+        assert_eq!(start("0001"), date!(0001 - 01 - 01));
+        assert_eq!(start("1665-11"), date!(1665 - 11 - 01));
+        assert_eq!(end("9999"), date!(9999 - 12 - 31));
+    }
+
+    #[test]
+    fn malformed_dates_are_value_errors() {
+        for text in [
+            "",
+            "19",
+            "20190",
+            "2019-1",
+            "2019-13",
+            "2019-00",
+            "2019-02-30",
+            "2019-1-01",
+            "2019-01-1",
+            "2019-01-01-01",
+            "2019/01/01",
+            "0000",
+            "10000",
+            "２０１９",
+            "-2019",
+            "2019-",
+            "yesterday",
+        ] {
+            for end in [DateEnd::Start, DateEnd::End] {
+                let e = parse_date_filter(text, end).expect_err(text);
+                assert_eq!(e.column, None, "{text:?}");
+                assert!(e.to_string().contains("YYYY-MM-DD"), "{e}");
+            }
+        }
+    }
+
+    fn config(default_cases: u32) -> ProptestConfig {
+        // NEWSIDX_PROPTEST_CASES raises (or lowers) the count for long runs.
+        let cases = std::env::var("NEWSIDX_PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default_cases);
+        ProptestConfig {
+            cases,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config(2_000))]
+
+        #[test]
+        fn arbitrary_date_filters_never_panic(text in any::<String>()) {
+            for end in [DateEnd::Start, DateEnd::End] {
+                if let Err(e) = parse_date_filter(&text, end) {
+                    prop_assert_eq!(e.column, None);
+                }
+            }
+        }
+
+        #[test]
+        fn date_like_filters_never_panic(text in "[0-9]{0,5}(-[0-9]{0,3}){0,4}") {
+            let start = parse_date_filter(&text, DateEnd::Start);
+            let end = parse_date_filter(&text, DateEnd::End);
+            // Both ends accept the same texts, and a period never ends
+            // before it starts.
+            prop_assert_eq!(start.is_ok(), end.is_ok());
+            if let (Ok(start), Ok(end)) = (start, end) {
+                prop_assert!(start <= end);
+                prop_assert!((1..=9999).contains(&start.year()));
+            }
+        }
+
+        #[test]
+        fn full_dates_round_trip(y in 1i32..=9999, m in 1u8..=12, d in 1u8..=31) {
+            let text = format!("{y:04}-{m:02}-{d:02}");
+            let expected = time::Month::try_from(m)
+                .ok()
+                .and_then(|month| time::Date::from_calendar_date(y, month, d).ok());
+            for end in [DateEnd::Start, DateEnd::End] {
+                prop_assert_eq!(parse_date_filter(&text, end).ok(), expected);
+            }
+        }
+    }
+}
