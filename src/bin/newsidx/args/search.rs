@@ -1,0 +1,198 @@
+//! The arguments of `newsidx search`, and their conversion into a
+//! [`SearchRequest`].
+
+use clap::{Args, ValueEnum};
+use newsidx::query::QueryError;
+use newsidx::search::{DateEnd, Period, SearchIn, SearchRequest, SortOrder, parse_date_filter};
+
+use super::{ColorArg, IndexPath, JsonFlag};
+
+/// Where unqualified words are searched (`--in`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InArg {
+    /// Headline and body.
+    Body,
+    /// Reader comments.
+    Comments,
+    /// Headline, body and comments.
+    All,
+}
+
+impl From<InArg> for SearchIn {
+    fn from(arg: InArg) -> SearchIn {
+        match arg {
+            InArg::Body => SearchIn::Body,
+            InArg::Comments => SearchIn::Comments,
+            InArg::All => SearchIn::All,
+        }
+    }
+}
+
+/// Result order (`--sort`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// Best match first (BM25).
+    Relevance,
+    /// Newest first (undated articles last).
+    Newest,
+    /// Oldest first (undated articles last).
+    Oldest,
+}
+
+impl From<SortArg> for SortOrder {
+    fn from(arg: SortArg) -> SortOrder {
+        match arg {
+            SortArg::Relevance => SortOrder::Relevance,
+            SortArg::Newest => SortOrder::Newest,
+            SortArg::Oldest => SortOrder::Oldest,
+        }
+    }
+}
+
+/// A facet (`--facets`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FacetArg {
+    /// Matching articles per source.
+    Source,
+    /// Matching articles per year.
+    Year,
+}
+
+/// A timeline period (`--timeline`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PeriodArg {
+    /// Calendar years.
+    Year,
+    /// Calendar months.
+    Month,
+    /// ISO weeks (Monday to Sunday), labelled 2019-W09.
+    Week,
+    /// Days.
+    Day,
+}
+
+impl From<PeriodArg> for Period {
+    fn from(arg: PeriodArg) -> Period {
+        match arg {
+            PeriodArg::Year => Period::Year,
+            PeriodArg::Month => Period::Month,
+            PeriodArg::Week => Period::Week,
+            PeriodArg::Day => Period::Day,
+        }
+    }
+}
+
+/// Arguments of `newsidx search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query (several arguments are joined with spaces).
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub index: IndexPath,
+    /// Match any word instead of all of them (common English stop words
+    /// are then left out, unless quoted or required with +).
+    #[arg(long)]
+    pub any: bool,
+    /// Only articles dated on or after this day (YYYY, YYYY-MM or YYYY-MM-DD;
+    /// years 0001 to 9999); also where a timeline starts.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only articles dated on or before this day (YYYY, YYYY-MM or
+    /// YYYY-MM-DD; a year or month includes all of it); also where a
+    /// timeline ends.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only articles of this source: its whole name (any case), or words of
+    /// its name in a row, as source: in a query ("Fox News", marrowfield).
+    /// Repeat for several.
+    #[arg(long, value_name = "NAME")]
+    pub source: Vec<String>,
+    /// Only articles without a source (shown as "unknown"); with --source,
+    /// those too.
+    #[arg(long)]
+    pub unknown_source: bool,
+    /// Where unqualified words are searched.
+    #[arg(long = "in", value_enum, value_name = "WHERE", default_value_t = InArg::All)]
+    pub search_in: InArg,
+    /// Result order.
+    #[arg(long, value_enum, value_name = "ORDER", default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
+    /// Hits to show [default: 10; every hit with -l].
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<usize>,
+    /// Hits to skip (for the next pages).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+    /// Count matching articles per source and/or year (comma-separated).
+    #[arg(long, value_enum, value_name = "FACETS", value_delimiter = ',')]
+    pub facets: Vec<FacetArg>,
+    /// Count matching articles per year, month, week or day, as a bar chart
+    /// (empty periods included, from --from to --to when given).
+    #[arg(long, value_enum, value_name = "PERIOD")]
+    pub timeline: Option<PeriodArg>,
+    /// One line per matching comment (with --in comments: results at the
+    /// level of comments), every matching comment of each hit.
+    #[arg(long, conflicts_with_all = ["files_with_matches", "count"])]
+    pub per_comment: bool,
+    /// Print only the paths of the matching articles' files, one a line.
+    #[arg(long, short = 'l', conflicts_with_all = ["count", "json"])]
+    pub files_with_matches: bool,
+    /// Print only the number of matching articles.
+    #[arg(long, conflicts_with = "json")]
+    pub count: bool,
+    /// Highlight matched terms in bold.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+impl SearchArgs {
+    /// The page size: `--limit`, or 10, or every hit for `-l`; none for
+    /// `--count`.
+    pub fn limit(&self) -> usize {
+        match (self.limit, self.files_with_matches, self.count) {
+            (_, _, true) => 0,
+            (Some(n), _, _) => n,
+            (None, true, _) => usize::MAX,
+            (None, false, _) => newsidx::search::DEFAULT_LIMIT,
+        }
+    }
+
+    /// The library request; a malformed date is a query error (usage).
+    pub fn request(&self) -> Result<SearchRequest, QueryError> {
+        let from = self
+            .from
+            .as_deref()
+            .map(|d| parse_date_filter(d, DateEnd::Start))
+            .transpose()?;
+        let to = self
+            .to
+            .as_deref()
+            .map(|d| parse_date_filter(d, DateEnd::End))
+            .transpose()?;
+        let mut request = SearchRequest::new(self.query.join(" "))
+            .dates(from, to)
+            .search_in(self.search_in.into())
+            .any(self.any)
+            .sort(self.sort.into())
+            .page(self.limit(), self.offset)
+            .unknown_source(self.unknown_source)
+            .snippets(!self.files_with_matches && !self.count)
+            .comment_snippets(if self.per_comment {
+                usize::MAX
+            } else {
+                newsidx::search::MAX_COMMENT_SNIPPETS
+            })
+            .facets(
+                self.facets.contains(&FacetArg::Source),
+                self.facets.contains(&FacetArg::Year),
+            )
+            .timeline(self.timeline.map(Period::from));
+        for source in &self.source {
+            request = request.source(source);
+        }
+        Ok(request)
+    }
+}
