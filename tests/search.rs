@@ -2162,9 +2162,9 @@ fn common_copy(src: &Path, dst: &Path) {
 }
 
 #[test]
-fn facets_count_articles_without_a_source_in_segments_where_none_has_one() {
-    // A segment whose articles all lack a source has no `source` column:
-    // its articles are still counted, as unknown.
+fn facets_and_stats_count_articles_without_a_source_when_none_has_one() {
+    // An index whose articles all lack a source: the facets and the
+    // statistics (one counting routine) count them as unknown.
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("archive");
     std::fs::create_dir_all(&root).expect("mkdir");

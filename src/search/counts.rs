@@ -63,9 +63,9 @@ impl Counts {
 
 /// Counts documents of one segment, one at a time.
 pub(crate) struct SegmentCounter {
-    /// `Some(None)`: sources are counted, and no document of the segment
-    /// has one (a column is absent from a segment in which no document has
-    /// a value): every one is of unknown source. The same for the others.
+    /// `Some(None)`: sources are counted, and the segment has no `source`
+    /// column: every document is of unknown source. The same for the
+    /// others (a segment without any date has no `date` column).
     sources: Option<Option<StrColumn>>,
     per_source_ord: Vec<u64>,
     days: Option<Option<Column<i64>>>,
