@@ -19,7 +19,6 @@ use std::collections::HashMap;
 use std::mem;
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
-use tantivy::Index;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
     Token, TokenFilter, TokenStream, Tokenizer,
@@ -57,7 +56,7 @@ pub const QUERY_STOP_WORDS: &[&str] = &[
 
 /// Registers the newsidx analyzers on an index. Call before writing or
 /// parsing queries.
-pub fn register(index: &Index) {
+pub fn register(index: &tantivy::Index) {
     let tokenizers = index.tokenizers();
     tokenizers.register(NEWS_EN, news_en());
     tokenizers.register(NEWS_PLAIN, news_plain());

@@ -17,7 +17,6 @@
 
 use std::collections::BTreeSet;
 
-use tantivy::Index;
 use tantivy::schema::FieldType;
 use tantivy::tokenizer::TokenStream;
 use xxhash_rust::xxh3::Xxh3;
@@ -53,7 +52,7 @@ const PROBE: &str = "\
 
 /// The fingerprint of the analysis of `index` (its analyzers must be
 /// registered): `STEMMER; analyzers NAMES HASH; stop words HASH`.
-pub(crate) fn analysis_fingerprint(index: &Index) -> String {
+pub(crate) fn analysis_fingerprint(index: &tantivy::Index) -> String {
     let names = analyzer_names(index);
     let mut hasher = Xxh3::new();
     for name in &names {
@@ -86,7 +85,7 @@ pub(crate) fn analysis_fingerprint(index: &Index) -> String {
 }
 
 /// The analyzers the schema's indexed text fields use, sorted.
-fn analyzer_names(index: &Index) -> BTreeSet<String> {
+fn analyzer_names(index: &tantivy::Index) -> BTreeSet<String> {
     let schema = index.schema();
     let mut names = BTreeSet::new();
     for (_, entry) in schema.fields() {
@@ -107,8 +106,8 @@ mod tests {
     use super::*;
     use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 
-    fn index() -> Index {
-        let index = Index::create_in_ram(crate::schema::build_schema());
+    fn index() -> tantivy::Index {
+        let index = tantivy::Index::create_in_ram(crate::schema::build_schema());
         analysis::register(&index);
         index
     }

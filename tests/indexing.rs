@@ -601,20 +601,31 @@ fn a_searcher_keeps_its_snapshot_while_the_index_changes() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("archive");
     fs::create_dir_all(&root).unwrap();
-    fs::write(root.join("a.txt"), " date 2020-01-01 Lighthouse keepers met.").unwrap();
+    fs::write(
+        root.join("a.txt"),
+        " date 2020-01-01 Lighthouse keepers met.",
+    )
+    .unwrap();
     fs::write(root.join("c.txt"), " date 2020-01-03 The harbour is quiet.").unwrap();
     let index = Index::create(tmp.path().join("index")).expect("create");
     index.index_dir(&root, &options(1)).expect("first run");
     let before = index.searcher().expect("searcher");
 
-    fs::write(root.join("b.txt"), " date 2020-01-02 Lighthouse keepers voted.").unwrap();
+    fs::write(
+        root.join("b.txt"),
+        " date 2020-01-02 Lighthouse keepers voted.",
+    )
+    .unwrap();
     fs::remove_file(root.join("a.txt")).unwrap();
     index.index_dir(&root, &options(1)).expect("second run");
 
     // The old snapshot still holds a, not b, for every read.
     let all = SearchRequest::new("lighthouse").snippets(false);
     let hits = before.search(&all).expect("search");
-    assert_eq!(hits.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["a"]);
+    assert_eq!(
+        hits.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+        ["a"]
+    );
     assert_eq!(before.get("a").expect("get").len(), 1);
     assert!(before.get("b").expect("get").is_empty());
     assert_eq!(before.stats().expect("stats").documents, 2);
