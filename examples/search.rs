@@ -17,10 +17,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // An index lives in a folder of its own, never inside the archive.
     let index_dir = tempfile_dir()?;
-    let archive = Index::create(&index_dir)?;
+    let index = Index::create(&index_dir)?;
 
     // Index the folder. The report says what was added, skipped and why.
-    let report = archive.index_dir(&archive_dir, &IndexOptions::default())?;
+    let report = index.index_dir(&archive_dir, &IndexOptions::default())?;
     println!(
         "indexed {} articles ({} skipped) in {:.2} s",
         report.added,
@@ -32,7 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let request = SearchRequest::new(&query)
         .sort(SortOrder::Relevance)
         .page(5, 0);
-    let results = archive.search(&request)?;
+    let results = index.search(&request)?;
     println!("{} articles match {query:?}", results.total);
     for hit in &results.hits {
         println!(

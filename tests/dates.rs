@@ -20,7 +20,7 @@ const DATES: [(&str, &str); 6] = [
 ];
 
 struct Fixture {
-    archive: Index,
+    index: Index,
     _dirs: (tempfile::TempDir, tempfile::TempDir),
 }
 
@@ -39,18 +39,18 @@ fn fixture() -> Fixture {
     )
     .expect("write article");
     let index_dir = tempfile::tempdir().expect("index folder");
-    let archive = Index::create(index_dir.path()).expect("create");
+    let index = Index::create(index_dir.path()).expect("create");
     let options = IndexOptions {
         commit_every: None,
         memory_mb: 50,
         ..IndexOptions::default()
     };
-    let report = archive
+    let report = index
         .index_dir(archive_dir.path(), &options)
         .expect("index");
     assert_eq!((report.added, report.undated), (7, 1));
     Fixture {
-        archive,
+        index,
         _dirs: (archive_dir, index_dir),
     }
 }
@@ -72,7 +72,7 @@ fn dated_ids(archive: &Index, request: SearchRequest) -> Vec<(String, Option<Str
 #[test]
 fn old_and_far_dates_round_trip() {
     let f = fixture();
-    let a = &f.archive;
+    let a = &f.index;
     let searcher = a.searcher().expect("searcher");
     // Stored and shown as written.
     for (id, date) in DATES {

@@ -85,7 +85,7 @@ fn time_collection_ranks_at_least_as_well_as_fts5() {
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-corpus");
 
 struct Sample {
-    archive: Index,
+    index: Index,
     /// Article id -> the stems of its headline, and of all its searched text
     /// (headline, body, comments).
     articles: HashMap<String, (BTreeSet<String>, BTreeSet<String>)>,
@@ -97,7 +97,7 @@ static SAMPLE_INDEX: LazyLock<Sample> = LazyLock::new(|| {
     let mut articles = HashMap::new();
     read_articles(Path::new(SAMPLE), "", &mut articles);
     Sample {
-        archive,
+        index: archive,
         articles,
         _dir: dir,
     }
@@ -144,7 +144,7 @@ fn stems(text: &str) -> BTreeSet<String> {
 }
 
 fn search(request: &SearchRequest) -> SearchResults {
-    SAMPLE_INDEX.archive.search(request).expect("search")
+    SAMPLE_INDEX.index.search(request).expect("search")
 }
 
 /// The articles whose headline holds every word of `query`, and those whose

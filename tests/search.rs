@@ -38,7 +38,7 @@ const ALL: usize = 1000;
 // The fixture: the index, and the articles as the test reads them.
 
 struct Fixture {
-    archive: Index,
+    index: Index,
     docs: BTreeMap<String, Doc>,
     // The index lives in it. A static is never dropped, so the folder is
     // left in the target folder's tmp/ (`cargo clean` removes it).
@@ -50,19 +50,19 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
         .prefix("newsidx-search-")
         .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
         .expect("temporary folder");
-    let archive = Index::create(dir.path().join("index")).expect("create index");
+    let index = Index::create(dir.path().join("index")).expect("create index");
     let options = IndexOptions {
         commit_every: None,
         threads: 2,
         memory_mb: 50,
         ..IndexOptions::default()
     };
-    let report = archive.index_dir(CORPUS, &options).expect("index corpus");
+    let report = index.index_dir(CORPUS, &options).expect("index corpus");
     assert_eq!(report.documents as usize, articles(), "{report:?}");
     let mut docs = BTreeMap::new();
     read_corpus(Path::new(CORPUS), "", &mut docs);
     Fixture {
-        archive,
+        index,
         docs,
         _dir: dir,
     }
@@ -356,7 +356,7 @@ fn telling(set: BTreeSet<String>) -> BTreeSet<String> {
 // Running searches.
 
 fn search(request: &SearchRequest) -> SearchResults {
-    match fixture().archive.search(request) {
+    match fixture().index.search(request) {
         Ok(results) => results,
         Err(e) => panic!("{:?} failed: {e}", request.query),
     }
@@ -413,7 +413,7 @@ fn the_corpus_is_the_one_the_readme_describes() {
     let sourceless = f.docs.values().filter(|d| d.article.source.is_none());
     assert_eq!(sourceless.count() as u64, scan.unknown_source);
     // The stored articles are the parsed ones.
-    let searcher = f.archive.searcher().expect("searcher");
+    let searcher = f.index.searcher().expect("searcher");
     for (id, doc) in &f.docs {
         let stored = searcher.get(id).expect("get");
         assert_eq!(stored.len(), 1, "{id}");
@@ -943,7 +943,7 @@ fn open_ended_date_filters_and_undated_articles() {
 #[test]
 fn a_date_range_that_ends_before_it_starts_is_a_query_error() {
     let request = dated("2012", "2011");
-    match fixture().archive.search(&request) {
+    match fixture().index.search(&request) {
         Err(Error::Query(e)) => {
             assert_eq!(e.column, None);
             assert!(e.to_string().contains("after the end date"), "{e}");
@@ -1026,7 +1026,7 @@ fn a_source_filter_that_names_no_source_is_an_error() {
         ("gazete", "Harbor Valley Gazette Co."),
         ("Harbor Valley Gazette Inc.", "Harbor Valley Gazette Co."),
     ] {
-        match fixture().archive.search(&q("*").source(value)) {
+        match fixture().index.search(&q("*").source(value)) {
             Err(Error::Query(e)) => {
                 let text = e.to_string();
                 assert!(text.contains("invalid source filter"), "{text}");
@@ -1039,7 +1039,7 @@ fn a_source_filter_that_names_no_source_is_an_error() {
     // One good value does not excuse a bad one.
     assert!(
         fixture()
-            .archive
+            .index
             .search(&q("*").source("gazette").source("quokka"))
             .is_err()
     );
@@ -1342,7 +1342,7 @@ fn check_snippets(request: SearchRequest, parts: &[Part], fields: &[F]) {
     for hit in &results.hits {
         let context = format!("{:?} {}", results.query, hit.id);
         let stored = &f
-            .archive
+            .index
             .searcher()
             .expect("searcher")
             .get(&hit.id)
@@ -1473,7 +1473,7 @@ fn phrases_are_marked_whole() {
         for hit in search(&q(&query).page(ALL, 0)).hits {
             let body = hit.snippets.body.expect("a body");
             let stored = &fixture()
-                .archive
+                .index
                 .searcher()
                 .expect("searcher")
                 .get(&hit.id)
@@ -1520,7 +1520,7 @@ fn queries_without_words_quote_the_lede() {
             let body = hit.snippets.body.as_ref().expect("a lede");
             assert!(body.highlights.is_empty());
             let stored = &fixture()
-                .archive
+                .index
                 .searcher()
                 .expect("searcher")
                 .get(&hit.id)
@@ -1762,7 +1762,7 @@ fn malformed_queries_are_query_errors_with_a_column() {
         ("", 1),
         ("café \"x", 6),
     ] {
-        match fixture().archive.search(&q(query)) {
+        match fixture().index.search(&q(query)) {
             Err(Error::Query(e)) => {
                 assert_eq!(e.column, Some(column), "{query:?}: {e}");
                 assert!(
@@ -1789,7 +1789,7 @@ fn queries_without_searchable_words_are_usage_errors() {
         "=",
         "- +",
     ] {
-        match fixture().archive.search(&q(query)) {
+        match fixture().index.search(&q(query)) {
             Err(Error::Query(e)) => {
                 assert!(e.message.contains("no searchable words"), "{query:?}: {e}");
                 assert_eq!(Error::Query(e).kind(), newsidx::ErrorKind::Usage);
@@ -1804,10 +1804,7 @@ fn queries_without_searchable_words_are_usage_errors() {
 #[test]
 fn slop_over_255_is_refused() {
     // tantivy's phrase scorer wraps a larger slop around and over-matches.
-    match fixture()
-        .archive
-        .search(&q("\"storm surge insurance\"~300"))
-    {
+    match fixture().index.search(&q("\"storm surge insurance\"~300")) {
         Err(Error::Query(e)) => assert!(e.message.contains("0 to 255"), "{e}"),
         other => panic!("expected a query error, got {other:?}"),
     }
@@ -2030,7 +2027,7 @@ mod front_end_fuzz {
             for source in &sources {
                 request = request.source(source.clone());
             }
-            match fixture().archive.search(&request) {
+            match fixture().index.search(&request) {
                 Ok(results) => {
                     prop_assert!(results.total as usize <= articles());
                     prop_assert!(results.hits.len() <= limit);
@@ -2059,7 +2056,7 @@ mod front_end_fuzz {
 fn excluding_a_phrase_removes_exactly_its_articles() {
     let ids = |query: &str| -> BTreeSet<String> {
         let results = fixture()
-            .archive
+            .index
             .search(&SearchRequest::new(query).page(ALL, 0))
             .expect(query);
         assert_eq!(results.total as usize, results.hits.len());
@@ -2107,8 +2104,8 @@ fn the_cited_comment_is_the_one_that_matches_best() {
         ),
     )
     .expect("write the crafted article");
-    let archive = Index::create(dir.path().join("index")).expect("create");
-    archive
+    let index = Index::create(dir.path().join("index")).expect("create");
+    index
         .index_dir(
             &archive_dir,
             &IndexOptions {
@@ -2123,7 +2120,7 @@ fn the_cited_comment_is_the_one_that_matches_best() {
         words.iter().all(|w| s.contains(&stem(w)))
     };
     for any in [false, true] {
-        let results = archive
+        let results = index
             .search(
                 &q("lantern ferryman")
                     .search_in(SearchIn::Comments)

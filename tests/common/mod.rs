@@ -142,17 +142,12 @@ pub fn frequent_commits(threads: usize) -> IndexOptions {
 
 /// Every document of the index, through the public search API (`*`), in
 /// path order.
-pub fn all_hits(archive: &Index) -> Vec<Hit> {
-    let documents = archive
-        .searcher()
-        .expect("searcher")
-        .stats()
-        .expect("stats")
-        .documents as usize;
+pub fn all_hits(index: &Index) -> Vec<Hit> {
+    let documents = index.searcher().expect("searcher").documents() as usize;
     let request = SearchRequest::new("*")
         .page(documents + 10, 0)
         .snippets(false);
-    let results = archive.search(&request).expect("search *");
+    let results = index.search(&request).expect("search *");
     assert_eq!(
         results.total as usize,
         results.hits.len(),
@@ -164,8 +159,8 @@ pub fn all_hits(archive: &Index) -> Vec<Hit> {
 }
 
 /// The paths of all documents, sorted; panics if a path has two documents.
-pub fn unique_paths(archive: &Index) -> Vec<String> {
-    let paths: Vec<String> = all_hits(archive).into_iter().map(|h| h.path).collect();
+pub fn unique_paths(index: &Index) -> Vec<String> {
+    let paths: Vec<String> = all_hits(index).into_iter().map(|h| h.path).collect();
     assert_no_duplicates(&paths);
     paths
 }
@@ -178,8 +173,8 @@ pub fn assert_no_duplicates(items: &[String]) {
 }
 
 /// The total of hits for a query.
-pub fn total(archive: &Index, query: &str) -> u64 {
-    archive
+pub fn total(index: &Index, query: &str) -> u64 {
+    index
         .search(&SearchRequest::new(query).snippets(false))
         .expect("search")
         .total
