@@ -6,7 +6,7 @@ mod export;
 mod index;
 mod parse;
 mod search;
-mod show;
+pub(crate) mod show;
 mod stats;
 
 use std::collections::BTreeMap;
@@ -42,6 +42,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Search(args) => search::run(args, &mut out)?,
         Command::Eval(args) => eval::run(args, &mut out)?,
         Command::Export(args) => export::run(args, &mut out)?,
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => crate::serve::run(args)?,
     };
     out.w.flush().context("cannot write to standard output")?;
     Ok(exit)

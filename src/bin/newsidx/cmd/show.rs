@@ -5,7 +5,6 @@ use std::io::Write;
 
 use anyhow::Context;
 use newsidx::Archive;
-use newsidx::query::SearchIn;
 use newsidx::search::SearchRequest;
 use newsidx::show::StoredArticle;
 use newsidx::snippet::CommentSnippet;
@@ -19,8 +18,8 @@ use crate::term::maybe_escape;
 
 pub(crate) fn run(args: &ShowArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
     let archive = Archive::open(args.index.path())?;
-    if let Some(query) = &args.matching {
-        return run_matching(&archive, query, args, out);
+    if let (Some(query), Some(request)) = (&args.matching, args.matching_request()) {
+        return run_matching(&archive, query, &request, args, out);
     }
     let articles = archive.get(&args.id)?;
     if args.json.json {
@@ -49,9 +48,10 @@ fn not_found(args: &ShowArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit>
     Ok(Exit::Incomplete)
 }
 
-/// One article with its matching comments, as `--json` writes it.
+/// One article with its matching comments, as `--json` writes it (and
+/// `newsidx serve`'s `/api/articles/ID?matching=QUERY`).
 #[derive(Serialize)]
-struct Matching<'a> {
+pub(crate) struct Matching<'a> {
     id: &'a str,
     path: &'a str,
     comment_count: usize,
@@ -59,18 +59,10 @@ struct Matching<'a> {
     comments: &'a [CommentSnippet],
 }
 
-fn run_matching(
-    archive: &Archive,
-    query: &str,
-    args: &ShowArgs,
-    out: &mut Out<impl Write>,
-) -> anyhow::Result<Exit> {
-    let request = SearchRequest::new(query)
-        .search_in(SearchIn::Comments)
-        .any(args.any);
-    let found = archive.matching_comments(&args.id, &request)?;
-    if args.json.json {
-        let lines: Vec<Matching> = found
+impl<'a> Matching<'a> {
+    /// The JSON lines of `matching_comments`' answer.
+    pub(crate) fn all(found: &'a [(StoredArticle, Vec<CommentSnippet>)]) -> Vec<Matching<'a>> {
+        found
             .iter()
             .map(|(a, c)| Matching {
                 id: &a.id,
@@ -79,8 +71,21 @@ fn run_matching(
                 comments_matched: c.len(),
                 comments: c,
             })
-            .collect();
-        serde_json::to_writer_pretty(&mut out.w, &lines).context("cannot encode JSON")?;
+            .collect()
+    }
+}
+
+fn run_matching(
+    archive: &Archive,
+    query: &str,
+    request: &SearchRequest,
+    args: &ShowArgs,
+    out: &mut Out<impl Write>,
+) -> anyhow::Result<Exit> {
+    let found = archive.matching_comments(&args.id, request)?;
+    if args.json.json {
+        serde_json::to_writer_pretty(&mut out.w, &Matching::all(&found))
+            .context("cannot encode JSON")?;
         writeln!(out.w)?;
     } else {
         let style = Style::new(args.color, out.terminal);
