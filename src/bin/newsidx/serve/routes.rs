@@ -186,3 +186,113 @@ async fn access_log(quiet: bool, request: Request, next: Next) -> Response {
     }
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn openapi() -> Value {
+        serde_json::from_str(OPENAPI).expect("schema/openapi.json is JSON")
+    }
+
+    /// The query parameters the document lists for `path`.
+    fn documented(doc: &Value, path: &str) -> Vec<String> {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .map(|params| {
+                params
+                    .iter()
+                    .filter(|p| p["in"] == "query")
+                    .map(|p| p["name"].as_str().expect("a name").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_openapi_document_lists_every_route_and_no_other() {
+        let doc = openapi();
+        let mut listed: Vec<&str> = doc["paths"]
+            .as_object()
+            .expect("paths")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut served: Vec<&str> = api_routes().into_iter().map(|(path, _)| path).collect();
+        listed.sort_unstable();
+        served.sort_unstable();
+        assert_eq!(listed, served);
+        for (_, operation) in doc["paths"].as_object().expect("paths") {
+            let methods: Vec<&String> = operation.as_object().expect("operations").keys().collect();
+            assert_eq!(methods, ["get"], "the API is read-only");
+        }
+    }
+
+    #[test]
+    fn the_openapi_document_lists_every_parameter_and_no_other() {
+        let doc = openapi();
+        let mut search = documented(&doc, "/api/search");
+        let mut taken: Vec<String> = params::SEARCH_PARAMS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        search.sort();
+        taken.sort();
+        assert_eq!(search, taken);
+        assert_eq!(
+            documented(&doc, "/api/articles/{id}"),
+            params::ARTICLE_PARAMS
+        );
+        for path in [
+            "/api/stats",
+            "/api/openapi.json",
+            "/api/search-results.schema.json",
+        ] {
+            assert!(documented(&doc, path).is_empty(), "{path}");
+        }
+        let caps = &doc["paths"]["/api/search"]["get"]["parameters"];
+        let schema = |name: &str| {
+            caps.as_array()
+                .and_then(|a| a.iter().find(|p| p["name"] == name))
+                .map(|p| p["schema"].clone())
+                .expect("documented")
+        };
+        assert_eq!(schema("q")["maxLength"], params::MAX_QUERY_CHARS);
+        assert_eq!(schema("limit")["maximum"], params::MAX_LIMIT);
+        assert_eq!(schema("offset")["maximum"], params::MAX_OFFSET);
+        assert_eq!(schema("source")["maxItems"], params::MAX_SOURCES);
+    }
+
+    #[test]
+    fn the_page_never_parses_data_as_html() {
+        // The page inserts archive text as text only; these are the doors
+        // through which a string becomes markup or code.
+        for door in [
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+            "new Function",
+            "DOMParser",
+            "createContextualFragment",
+            "srcdoc",
+        ] {
+            assert!(!APP_JS.contains(door), "app.js uses {door}");
+        }
+        assert!(
+            !INDEX_HTML.contains("<script>"),
+            "inline script in index.html"
+        );
+        let handler = INDEX_HTML.split(" on").skip(1).any(|rest| {
+            let name = rest.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+            name.len() < rest.len() && name.starts_with('=')
+        });
+        assert!(!handler, "an inline event handler in index.html");
+        assert!(
+            !INDEX_HTML.contains("style="),
+            "an inline style in index.html"
+        );
+    }
+}

@@ -456,7 +456,8 @@ function renderChart(timeline) {
   const width = 800;
   const height = 120;
   const axis = 18;
-  const step = width / buckets.length;
+  const gutter = 32; // room for the largest count, top left
+  const step = (width - gutter) / buckets.length;
   const max = Math.max(1, ...buckets.map((b) => b.count));
   const chart = svg('svg', {
     viewBox: `0 0 ${width} ${height + axis}`, class: 'timeline', role: 'img',
@@ -467,7 +468,7 @@ function renderChart(timeline) {
   chart.append(top);
   const labelEvery = Math.max(1, Math.ceil(buckets.length / 10));
   buckets.forEach((bucket, i) => {
-    const x = i * step;
+    const x = gutter + i * step;
     const barHeight = bucket.count ? Math.max(2, (bucket.count / max) * height) : 0;
     const title = svg('title');
     title.textContent = `${bucket.value}: ${plural(bucket.count, 'article', 'articles')}`;
