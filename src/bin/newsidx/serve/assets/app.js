@@ -302,11 +302,11 @@ async function showResults(current, page) {
   }
   if (current !== generation) return;
   status('');
+  show('results-view'); // first: the chart is drawn to the width it gets
   renderFacets(results, sourceFacets);
   renderChart(results.timeline);
   renderHits(results);
   renderPager(results);
-  show('results-view');
   document.title = `${results.query} – newsidx`;
 }
 
@@ -453,7 +453,8 @@ function renderChart(timeline) {
   box.replaceChildren();
   if (!timeline || !timeline.buckets.length) return;
   const buckets = timeline.buckets;
-  const width = 800;
+  // One unit a pixel, so that labels keep their size on a phone.
+  const width = Math.max(280, Math.round(box.clientWidth || 800));
   const height = 120;
   const axis = 18;
   const gutter = 32; // room for the largest count, top left
@@ -466,7 +467,7 @@ function renderChart(timeline) {
   const top = svg('text', { x: 2, y: 10, class: 'max' });
   top.textContent = `${max.toLocaleString()}`;
   chart.append(top);
-  const labelEvery = Math.max(1, Math.ceil(buckets.length / 10));
+  const labelEvery = Math.max(1, Math.ceil(buckets.length / Math.floor((width - gutter) / 64)));
   buckets.forEach((bucket, i) => {
     const x = gutter + i * step;
     const barHeight = bucket.count ? Math.max(2, (bucket.count / max) * height) : 0;
@@ -488,7 +489,8 @@ function renderChart(timeline) {
     });
     chart.append(bar);
     if (i % labelEvery === 0) {
-      const label = svg('text', { x: x + step / 2, y: height + axis - 4, 'text-anchor': 'middle', class: 'label' });
+      const at = Math.min(Math.max(x + step / 2, gutter + 16), width - 16);
+      const label = svg('text', { x: at, y: height + axis - 4, 'text-anchor': 'middle', class: 'label' });
       label.textContent = bucket.value;
       chart.append(label);
     }
