@@ -715,13 +715,36 @@ fn new_commits_appear_without_a_restart() {
 }
 
 #[test]
+fn a_search_during_the_first_index_run_answers_503() {
+    use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
+    let dir = tempdir();
+    let index = dir.path().join("index");
+    newsidx::Archive::create(&index).expect("create");
+    // An indexer at work: it holds the writer lock, nothing is committed.
+    let directory = MmapDirectory::open(&index).expect("open");
+    let lock = directory.acquire_lock(&INDEX_WRITER_LOCK).expect("lock");
+    let server = Server::start(&index, &[], &[]);
+    let answer = get(&server, "/api/search?q=storm");
+    assert_eq!(answer.status, 503, "{answer:?}");
+    assert_eq!(answer.json()["error"]["kind"], "indexing");
+    assert_eq!(answer.header("retry-after"), Some("5"));
+    assert_valid(&component("Error"), &answer.json());
+    drop(lock);
+    let answer = get(&server, "/api/search?q=storm");
+    assert_eq!(
+        (answer.status, answer.json()["total"].clone()),
+        (200, json!(0))
+    );
+}
+
+#[test]
 fn a_full_queue_and_a_slow_search_answer_503() {
-    // Every search sleeps 3 s first; one runs at a time, one may wait, and
-    // a request may take 1 s.
+    // Every search sleeps 4 s first; one runs at a time, one may wait, and
+    // a request may take 2 s.
     let server = Server::start(
         &FIXTURE.index,
-        &["--max-searches", "1", "--queue", "1", "--timeout", "1"],
-        &[("NEWSIDX_SERVE_TEST_DELAY_MS", "3000")],
+        &["--max-searches", "1", "--queue", "1", "--timeout", "2"],
+        &[("NEWSIDX_SERVE_TEST_DELAY_MS", "4000")],
     );
     let url = server.url("/api/search?q=storm");
     let first = {
@@ -746,9 +769,9 @@ fn a_full_queue_and_a_slow_search_answer_503() {
     }
     // The server is still up. Once the slow searches have ended there is a
     // place again (for a search that outlives the limit too: every search
-    // sleeps 3 s here).
+    // sleeps 4 s here).
     assert_eq!(get(&server, "/").status, 200);
-    thread::sleep(Duration::from_millis(3000));
+    thread::sleep(Duration::from_millis(2500));
     let again = get(&server, "/api/stats");
     assert_eq!(again.json()["error"]["kind"], "timeout", "{again:?}");
     let unavailable = server
@@ -765,13 +788,13 @@ fn sigint_and_sigterm_stop_the_server_cleanly() {
         let server = Server::start(
             &FIXTURE.index,
             &[],
-            &[("NEWSIDX_SERVE_TEST_DELAY_MS", "1000")],
+            &[("NEWSIDX_SERVE_TEST_DELAY_MS", "2000")],
         );
         // A search in flight when the signal comes is answered first.
         let url = server.url("/api/search?q=storm");
         let in_flight = thread::spawn(move || answer(agent().get(&url).call()));
         server.wait_for_line(|l| l.contains("TEST_DELAY"));
-        thread::sleep(Duration::from_millis(300));
+        thread::sleep(Duration::from_millis(600));
         let started = Instant::now();
         let (status, stderr) = server.stop(signal);
         assert_eq!(status.code(), Some(0), "signal {signal}: {stderr:?}");

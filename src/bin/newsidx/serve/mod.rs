@@ -141,9 +141,14 @@ async fn serve(server: Arc<Server>, addr: SocketAddr) -> anyhow::Result<()> {
     };
     tokio::select! {
         result = service => result.context("the server failed")?,
-        () = grace => eprintln!("newsidx: connections still open after {SHUTDOWN_GRACE:?}: closed"),
+        () = grace => {
+            let _ = writeln!(
+                io::stderr(),
+                "newsidx: connections still open after {SHUTDOWN_GRACE:?}: closed"
+            );
+        }
     }
-    eprintln!("newsidx: stopped");
+    let _ = writeln!(io::stderr(), "newsidx: stopped");
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 //! The API routes are listed once, in [`api_routes`], which both the router
 //! and the test that holds `schema/openapi.json` to them use.
 
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -178,7 +179,9 @@ async fn access_log(quiet: bool, request: Request, next: Next) -> Response {
     if !quiet {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         let status: StatusCode = response.status();
-        eprintln!(
+        // Not eprintln!, which panics when standard error is gone.
+        let _ = writeln!(
+            std::io::stderr().lock(),
             "{method} {} {} {ms:.1} ms",
             crate::term::escape_controls(&target),
             status.as_u16()

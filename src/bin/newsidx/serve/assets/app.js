@@ -151,6 +151,8 @@ function status(text) {
 function showError(error, query) {
   const box = $('status');
   box.replaceChildren(h('span', { class: 'error' }, error.message));
+  const field = { q: 'q', matching: 'q', from: 'from', to: 'to' }[error.parameter];
+  if (field) $(field).focus();
   if (error.column && query) {
     // The column counts characters, as the command line does.
     const chars = Array.from(query);
