@@ -877,6 +877,19 @@ fn addresses_the_start_line_and_start_failures() {
         .output()
         .expect("run");
     assert_eq!(missing.status.code(), Some(3));
+    let no_time = Command::new(BIN)
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--timeout",
+            "0",
+            "--index",
+        ])
+        .arg(&FIXTURE.index)
+        .output()
+        .expect("run");
+    assert_eq!(no_time.status.code(), Some(2));
 }
 
 /// A small deterministic generator (xorshift64*), so that a failure can be

@@ -87,6 +87,9 @@ impl Server {
 
 /// Runs the server until Ctrl-C or SIGTERM.
 pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<Exit> {
+    if args.timeout <= 0.0 {
+        return Err(UsageError("--timeout must be more than 0 seconds".into()).into());
+    }
     let api = Api::open(&args.index.path())?;
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let max_searches = args.max_searches.map_or(cores, |n| n as usize);

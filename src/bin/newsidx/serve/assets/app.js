@@ -461,7 +461,8 @@ function renderChart(timeline) {
   const axis = 18;
   const gutter = 32; // room for the largest count, top left
   const step = (width - gutter) / buckets.length;
-  const max = Math.max(1, ...buckets.map((b) => b.count));
+  const max = buckets.reduce((m, b) => Math.max(m, b.count), 1);
+  const barWidth = Math.max(1, Math.min(step * 0.8, 48));
   const chart = svg('svg', {
     viewBox: `0 0 ${width} ${height + axis}`, class: 'timeline', role: 'img',
     'aria-label': `matching articles by ${timeline.period}`,
@@ -481,7 +482,7 @@ function renderChart(timeline) {
     },
     title,
     svg('rect', { class: 'hit-area', x, y: 0, width: step, height }),
-    svg('rect', { class: 'fill', x: x + step * 0.1, y: height - barHeight, width: Math.max(1, step * 0.8), height: barHeight }));
+    svg('rect', { class: 'fill', x: x + (step - barWidth) / 2, y: height - barHeight, width: barWidth, height: barHeight }));
     bar.addEventListener('click', () => narrowTo(bucket.value, timeline.period));
     bar.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' || event.key === ' ') {
