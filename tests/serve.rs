@@ -774,6 +774,8 @@ fn a_full_queue_and_a_slow_search_answer_503() {
     thread::sleep(Duration::from_millis(2500));
     let again = get(&server, "/api/stats");
     assert_eq!(again.json()["error"]["kind"], "timeout", "{again:?}");
+    // Four answers of 503 in the access log (read by another thread).
+    server.wait_for_line(|l| l.starts_with("GET /api/stats 503 "));
     let unavailable = server
         .stderr()
         .iter()

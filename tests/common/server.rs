@@ -42,6 +42,7 @@ pub struct Server {
     /// The port it listens on.
     pub port: u16,
     lines: Arc<Mutex<Vec<String>>>,
+    reader: Option<thread::JoinHandle<()>>,
 }
 
 impl Server {
@@ -74,7 +75,7 @@ impl Server {
         let lines = Arc::new(Mutex::new(Vec::new()));
         let (tx, rx) = std::sync::mpsc::channel();
         let collected = Arc::clone(&lines);
-        thread::spawn(move || {
+        let reader = thread::spawn(move || {
             for line in BufReader::new(stderr).lines() {
                 let Ok(line) = line else { break };
                 let port = port_in(&line);
@@ -100,6 +101,7 @@ impl Server {
             child: Some(child),
             port,
             lines,
+            reader: Some(reader),
         }
     }
 
@@ -153,8 +155,10 @@ impl Server {
             }
             thread::sleep(Duration::from_millis(20));
         };
-        // Let the reader thread take the last lines.
-        thread::sleep(Duration::from_millis(100));
+        // The reader thread ends with the last line.
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
         (status, self.stderr())
     }
 }
