@@ -8,6 +8,8 @@ mod args;
 mod cmd;
 mod exit;
 mod progress;
+#[cfg(feature = "serve")]
+mod serve;
 mod term;
 
 use std::io::{self, Write};

@@ -12,13 +12,18 @@ use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use newsidx::article::ParseOptions;
 use newsidx::export::ExportOptions;
+use newsidx::search::{SearchIn, SearchRequest};
 use newsidx::{IndexOptions, SourceFrom};
 
 use crate::exit::EXIT_CODES_HELP;
 
 mod search;
 
+#[cfg(all(feature = "serve", test))]
+pub use search::PeriodArg;
 pub use search::SearchArgs;
+#[cfg(feature = "serve")]
+pub use search::{FacetArg, InArg, SortArg};
 
 /// Full-text search for news archives.
 ///
@@ -102,6 +107,18 @@ pub enum Command {
     /// `newsidx man > ~/.local/share/man/man1/newsidx.1`, then `man newsidx`;
     /// `newsidx man search` is the page newsidx-search(1).
     Man(ManArgs),
+    /// Serve the index over HTTP: a search page at / and a JSON API under
+    /// /api/ (read-only).
+    ///
+    /// The API takes the options of `search` as query parameters and answers
+    /// with the JSON of `search --json`, `show --json` and `stats --json`
+    /// (GET /api/search, /api/articles/ID, /api/stats; the OpenAPI document
+    /// is /api/openapi.json). New commits of the index are picked up while it
+    /// runs. One line per request goes to standard error (--quiet silences
+    /// it). Ctrl-C or SIGTERM stops it; the exit code is then 0.
+    #[cfg(feature = "serve")]
+    #[command(after_help = EXIT_CODES_HELP)]
+    Serve(ServeArgs),
 }
 
 /// Arguments of `newsidx man`.
@@ -294,6 +311,47 @@ pub struct ShowArgs {
     pub color: ColorArg,
     #[command(flatten)]
     pub json: JsonFlag,
+}
+
+impl ShowArgs {
+    /// The request whose matching comments `--matching` shows: its query,
+    /// searched in comments, with `--any`.
+    pub fn matching_request(&self) -> Option<SearchRequest> {
+        let query = self.matching.as_deref()?;
+        Some(
+            SearchRequest::new(query)
+                .search_in(SearchIn::Comments)
+                .any(self.any),
+        )
+    }
+}
+
+/// Arguments of `newsidx serve`.
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub index: IndexPath,
+    /// Address to listen on (port 0 picks a free port; the start line on
+    /// standard error says which). Anything but a loopback address lets
+    /// other machines read the index, and is said so on start.
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Searches run at once [default: the number of cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_searches: Option<u32>,
+    /// Searches that may wait for a free slot; more are answered at once
+    /// with 503 and Retry-After.
+    #[arg(long, value_name = "N", default_value_t = 256,
+          value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    pub queue: u32,
+    /// Longest time a request may take, waiting included, before it is
+    /// answered with 503 (decimals allowed).
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+    /// No access log.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Arguments of `newsidx export`.

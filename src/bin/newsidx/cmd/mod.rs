@@ -7,7 +7,7 @@ mod export;
 mod index;
 mod parse;
 mod search;
-mod show;
+pub(crate) mod show;
 mod stats;
 
 use std::collections::BTreeMap;
@@ -45,6 +45,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Export(args) => export::run(args, &mut out)?,
         Command::Completions(args) => conventions::completions(args, &mut out)?,
         Command::Man(args) => conventions::man(args, &mut out)?,
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => crate::serve::run(args)?,
     };
     out.w.flush().context("cannot write to standard output")?;
     Ok(exit)

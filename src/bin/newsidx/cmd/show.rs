@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use anyhow::Context;
-use newsidx::search::{CommentSnippet, SearchIn, SearchRequest};
+use newsidx::search::{CommentSnippet, SearchRequest};
 use newsidx::{Index, Searcher, StoredArticle};
 use serde::Serialize;
 
@@ -16,8 +16,8 @@ use crate::term::maybe_escape;
 
 pub(crate) fn run(args: &ShowArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
     let searcher = Index::open(args.index.path())?.searcher()?;
-    if let Some(query) = &args.matching {
-        return run_matching(&searcher, query, args, out);
+    if let (Some(query), Some(request)) = (&args.matching, args.matching_request()) {
+        return run_matching(&searcher, query, &request, args, out);
     }
     let articles = searcher.get(&args.id)?;
     if args.json.json {
@@ -46,9 +46,10 @@ fn not_found(args: &ShowArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit>
     Ok(Exit::Incomplete)
 }
 
-/// One article with its matching comments, as `--json` writes it.
+/// One article with its matching comments, as `--json` writes it (and
+/// `newsidx serve`'s `/api/articles/ID?matching=QUERY`).
 #[derive(Serialize)]
-struct Matching<'a> {
+pub(crate) struct Matching<'a> {
     id: &'a str,
     path: &'a str,
     comment_count: usize,
@@ -56,18 +57,10 @@ struct Matching<'a> {
     comments: &'a [CommentSnippet],
 }
 
-fn run_matching(
-    searcher: &Searcher,
-    query: &str,
-    args: &ShowArgs,
-    out: &mut Out<impl Write>,
-) -> anyhow::Result<Exit> {
-    let request = SearchRequest::new(query)
-        .search_in(SearchIn::Comments)
-        .any(args.any);
-    let found = searcher.matching_comments(&args.id, &request)?;
-    if args.json.json {
-        let lines: Vec<Matching> = found
+impl<'a> Matching<'a> {
+    /// The JSON lines of `matching_comments`' answer.
+    pub(crate) fn all(found: &'a [(StoredArticle, Vec<CommentSnippet>)]) -> Vec<Matching<'a>> {
+        found
             .iter()
             .map(|(a, c)| Matching {
                 id: &a.id,
@@ -76,8 +69,21 @@ fn run_matching(
                 comments_matched: c.len(),
                 comments: c,
             })
-            .collect();
-        serde_json::to_writer_pretty(&mut out.w, &lines).context("cannot encode JSON")?;
+            .collect()
+    }
+}
+
+fn run_matching(
+    searcher: &Searcher,
+    query: &str,
+    request: &SearchRequest,
+    args: &ShowArgs,
+    out: &mut Out<impl Write>,
+) -> anyhow::Result<Exit> {
+    let found = searcher.matching_comments(&args.id, request)?;
+    if args.json.json {
+        serde_json::to_writer_pretty(&mut out.w, &Matching::all(&found))
+            .context("cannot encode JSON")?;
         writeln!(out.w)?;
     } else {
         let style = Style::new(args.color, out.terminal);
