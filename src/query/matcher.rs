@@ -21,6 +21,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use tantivy::tokenizer::TextAnalyzer;
+use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 use crate::analysis::{self, WordStemmer};
 
@@ -38,12 +39,12 @@ pub(crate) enum Pattern {
 }
 
 impl Pattern {
-    fn accepts(&self, token: &Token) -> bool {
+    fn accepts(&self, words: &Words, token: &Token) -> bool {
         match self {
-            Pattern::Stem(stem) => token.stem == *stem,
-            Pattern::Word(word) => token.plain == *word,
-            Pattern::Prefix(prefix) => token.plain.starts_with(prefix.as_str()),
-            Pattern::AnyOf(words) => words.contains(&token.plain),
+            Pattern::Stem(stem) => token.stem.as_deref() == Some(stem.as_str()),
+            Pattern::Word(word) => words.plain(token) == word,
+            Pattern::Prefix(prefix) => words.plain(token).starts_with(prefix.as_str()),
+            Pattern::AnyOf(expansions) => expansions.contains(words.plain(token)),
         }
     }
 }
@@ -77,13 +78,69 @@ pub(crate) enum Tree {
 pub struct Matcher {
     leaves: Vec<(Leaf, f32)>,
     tree: Option<Tree>,
+    /// The first letters of the stems that the leaves look for: a word is
+    /// stemmed only when it starts with one of them (see [`Initials`]).
+    initials: Initials,
 }
 
-/// A word of a text: as written (folded), its stem, where it is.
+/// The first characters of a set of stems.
+///
+/// English Snowball stemming keeps a word's first character: it rewrites
+/// suffixes (`-ies`, `-ational`, `y` to `i`), and its exceptions (`dying` to
+/// `die`, `skies` to `sky`) keep it too; it only drops a leading apostrophe,
+/// which the tokenizer never leaves in a word. So a word whose first
+/// character starts none of the stems cannot have one of them, and
+/// [`TextReader`] skips stemming it: most words of a text, for most queries.
+/// `the_first_character_survives_stemming` checks the rule on the stemmer's
+/// exceptions and a large vocabulary.
+#[derive(Debug, Clone, Default)]
+struct Initials(Vec<char>);
+
+impl Initials {
+    fn of(leaves: &[(Leaf, f32)]) -> Initials {
+        let mut firsts = Vec::new();
+        for (leaf, _) in leaves {
+            let patterns: Vec<&Pattern> = match leaf {
+                Leaf::Term(pattern) => vec![pattern],
+                Leaf::Phrase(words, _) => words.iter().map(|(_, pattern)| pattern).collect(),
+            };
+            firsts.extend(patterns.into_iter().filter_map(|pattern| match pattern {
+                Pattern::Stem(stem) => stem.chars().next(),
+                _ => None,
+            }));
+        }
+        firsts.sort_unstable();
+        firsts.dedup();
+        Initials(firsts)
+    }
+
+    /// Whether `word` may have one of the stems.
+    fn admit(&self, word: &str) -> bool {
+        word.chars().next().is_some_and(|c| self.0.contains(&c))
+    }
+}
+
+/// The words of a text, as written (folded) one after another in one
+/// buffer, so that reading a text allocates per text, not per word.
+struct Words {
+    plain: String,
+    tokens: Vec<Token>,
+}
+
+impl Words {
+    /// The word as written (lowercased, folded).
+    fn plain(&self, token: &Token) -> &str {
+        &self.plain[token.plain.0 as usize..token.plain.1 as usize]
+    }
+}
+
+/// A word of a text: where its folded form sits in [`Words::plain`], its
+/// stem (shared with every other occurrence; none where the matcher's
+/// [`Initials`] rule out every stem it looks for), where it is in the text.
 #[derive(Debug, Clone)]
 struct Token {
-    plain: String,
-    stem: String,
+    plain: (u32, u32),
+    stem: Option<Arc<str>>,
     from: usize,
     to: usize,
     position: u32,
@@ -121,7 +178,12 @@ impl Matcher {
     }
 
     pub(crate) fn new(leaves: Vec<(Leaf, f32)>, tree: Option<Tree>) -> Matcher {
-        Matcher { leaves, tree }
+        let initials = Initials::of(&leaves);
+        Matcher {
+            leaves,
+            tree,
+            initials,
+        }
     }
 
     /// Finds the query's terms and phrases in `text`.
@@ -129,24 +191,26 @@ impl Matcher {
         if self.tree.is_none() {
             return Found::default();
         }
-        let tokens = reader.tokens(text);
-        let mut by_position: HashMap<u32, usize> = HashMap::with_capacity(tokens.len());
-        for (i, t) in tokens.iter().enumerate() {
-            by_position.insert(t.position, i);
-        }
+        let words = reader.words(text, &self.initials);
+        let tokens = &words.tokens;
         let mut spans = Vec::new();
         for (id, (leaf, weight)) in self.leaves.iter().enumerate() {
             match leaf {
                 Leaf::Term(pattern) => {
-                    spans.extend(tokens.iter().filter(|t| pattern.accepts(t)).map(|t| Span {
-                        from: t.from,
-                        to: t.to,
-                        weight: *weight,
-                        leaf: id,
-                    }));
+                    spans.extend(
+                        tokens
+                            .iter()
+                            .filter(|t| pattern.accepts(&words, t))
+                            .map(|t| Span {
+                                from: t.from,
+                                to: t.to,
+                                weight: *weight,
+                                leaf: id,
+                            }),
+                    );
                 }
                 Leaf::Phrase(patterns, slop) => {
-                    phrase_spans(&tokens, &by_position, patterns, *slop, |from, to| {
+                    phrase_spans(&words, patterns, *slop, |from, to| {
                         spans.push(Span {
                             from,
                             to,
@@ -171,8 +235,7 @@ impl Matcher {
 
 /// Calls `emit(from, to)` for every place the phrase matches.
 fn phrase_spans(
-    tokens: &[Token],
-    by_position: &HashMap<u32, usize>,
+    words: &Words,
     patterns: &[(u32, Pattern)],
     slop: u32,
     mut emit: impl FnMut(usize, usize),
@@ -180,7 +243,8 @@ fn phrase_spans(
     let Some((first_offset, first)) = patterns.first() else {
         return;
     };
-    for anchor in tokens.iter().filter(|t| first.accepts(t)) {
+    let tokens = &words.tokens;
+    for anchor in tokens.iter().filter(|t| first.accepts(words, t)) {
         let Some(base) = anchor.position.checked_sub(*first_offset) else {
             continue;
         };
@@ -188,15 +252,18 @@ fn phrase_spans(
         let mut matched = true;
         for (offset, pattern) in &patterns[1..] {
             let want = base + offset;
-            let exact = by_position
-                .get(&want)
-                .map(|&i| &tokens[i])
-                .filter(|t| pattern.accepts(t));
+            // Positions rise through the text (with gaps where a long
+            // word was left out).
+            let exact = tokens
+                .binary_search_by_key(&want, |t| t.position)
+                .ok()
+                .map(|i| &tokens[i])
+                .filter(|t| pattern.accepts(words, t));
             let hit = match exact {
                 Some(t) => Some((t, 0)),
                 None if slop > 0 => tokens
                     .iter()
-                    .filter(|t| t.position != anchor.position && pattern.accepts(t))
+                    .filter(|t| t.position != anchor.position && pattern.accepts(words, t))
                     .map(|t| (t, t.position.abs_diff(want)))
                     .min_by_key(|&(_, d)| d),
                 None => None,
@@ -229,38 +296,75 @@ fn holds(tree: &Tree, found: &BTreeSet<usize>) -> bool {
     }
 }
 
-/// Reads texts into words and stems, keeping its analyzer and stem cache
-/// from text to text (a page of hits reads many comments).
+/// Reads texts into words and stems, keeping its analyzer from text to
+/// text (a page of hits reads many comments). Stems come from a memo that
+/// each thread keeps from query to query.
 pub struct TextReader {
     analyzer: RefCell<TextAnalyzer>,
-    stemmer: RefCell<WordStemmer>,
 }
 
 impl Default for TextReader {
     fn default() -> Self {
         TextReader {
             analyzer: RefCell::new(analysis::news_plain()),
-            stemmer: RefCell::new(WordStemmer::default()),
         }
     }
 }
 
 impl TextReader {
-    fn tokens(&self, text: &str) -> Vec<Token> {
+    fn words(&self, text: &str, initials: &Initials) -> Words {
         let mut analyzer = self.analyzer.borrow_mut();
-        let mut stemmer = self.stemmer.borrow_mut();
         let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while let Some(t) = stream.next() {
-            out.push(Token {
-                stem: stemmer.stem(&t.text),
-                plain: t.text.clone(),
-                from: t.offset_from,
-                to: t.offset_to,
-                position: t.position as u32,
-            });
+        let mut words = Words {
+            plain: String::with_capacity(text.len()),
+            tokens: Vec::with_capacity(text.len() / 6),
+        };
+        STEMS.with_borrow_mut(|memo| {
+            while let Some(t) = stream.next() {
+                let start = words.plain.len();
+                words.plain.push_str(&t.text);
+                words.tokens.push(Token {
+                    plain: (start as u32, words.plain.len() as u32),
+                    stem: initials.admit(&t.text).then(|| memo.stem(&t.text)),
+                    from: t.offset_from,
+                    to: t.offset_to,
+                    position: t.position as u32,
+                });
+            }
+        });
+        words
+    }
+}
+
+/// How many words a thread's stem memo holds before it starts afresh: a few
+/// megabytes, more than the distinct words of most archives' common text.
+const STEM_MEMO_WORDS: usize = 100_000;
+
+thread_local! {
+    /// The stems this thread has computed for matchers. Stems depend on the
+    /// word alone, so the memo serves every query and text: a server thread
+    /// or a search reading ten bodies stems each distinct word once.
+    static STEMS: RefCell<StemMemo> = RefCell::new(StemMemo::default());
+}
+
+#[derive(Default)]
+struct StemMemo {
+    stemmer: WordStemmer,
+    stems: HashMap<Box<str>, Arc<str>, Xxh3DefaultBuilder>,
+}
+
+impl StemMemo {
+    /// The stem of `word` (lowercased and folded), computed once.
+    fn stem(&mut self, word: &str) -> Arc<str> {
+        if let Some(stem) = self.stems.get(word) {
+            return Arc::clone(stem);
         }
-        out
+        if self.stems.len() >= STEM_MEMO_WORDS {
+            *self = StemMemo::default();
+        }
+        let stem: Arc<str> = self.stemmer.stem(word).into();
+        self.stems.insert(word.into(), Arc::clone(&stem));
+        stem
     }
 }
 
@@ -367,6 +471,124 @@ mod tests {
         for (pattern, want) in cases {
             let m = matcher(vec![Leaf::Term(pattern.clone())], Tree::Leaf(0));
             assert_eq!(texts(text, &m.find(text, &reader)), want, "{pattern:?}");
+        }
+    }
+
+    /// Every distinct word of sample-corpus, read as the index reads it.
+    fn sample_vocabulary() -> BTreeSet<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus");
+        let mut words = BTreeSet::new();
+        let mut analyzer = analysis::news_plain();
+        for entry in walkdir::WalkDir::new(root).into_iter().flatten() {
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            let mut stream = analyzer.token_stream(&text);
+            while let Some(token) = stream.next() {
+                words.insert(token.text.clone());
+            }
+        }
+        words
+    }
+
+    #[test]
+    fn the_first_character_survives_stemming() {
+        // The stemmer's exceptions, suffix rewrites on every initial letter,
+        // and a real vocabulary.
+        let mut words: BTreeSet<String> = [
+            "skis",
+            "skies",
+            "dying",
+            "lying",
+            "tying",
+            "idly",
+            "gently",
+            "ugly",
+            "early",
+            "only",
+            "singly",
+            "news",
+            "howe",
+            "atlas",
+            "cosmos",
+            "bias",
+            "andes",
+            "yes",
+            "yield",
+            "y",
+            "ies",
+            "ying",
+            "generously",
+            "communal",
+            "arsenal",
+            "1990s",
+            "x2",
+        ]
+        .map(String::from)
+        .into();
+        let suffixes = [
+            "ies", "ying", "y", "ational", "tional", "ization", "fulness", "ously", "ly", "s",
+            "es", "ing", "ed", "eed", "ement", "ly", "li", "ogi", "iviti", "biliti",
+        ];
+        for initial in ('a'..='z').chain('0'..='9') {
+            for middle in ["", "a", "y", "ra", "ee", "yi", "st"] {
+                for suffix in suffixes {
+                    words.insert(format!("{initial}{middle}{suffix}"));
+                }
+            }
+        }
+        words.extend(sample_vocabulary());
+        assert!(
+            words.len() > 3000,
+            "too small a vocabulary: {}",
+            words.len()
+        );
+        let mut stemmer = WordStemmer::default();
+        for word in &words {
+            let stem = stemmer.stem(word);
+            assert_eq!(
+                stem.chars().next(),
+                word.chars().next(),
+                "{word} stems to {stem}"
+            );
+        }
+    }
+
+    #[test]
+    fn skipping_words_by_initial_finds_what_stemming_every_word_finds() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus");
+        let texts: Vec<String> = walkdir::WalkDir::new(root)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect();
+        assert!(texts.len() > 20);
+        let vocabulary: Vec<String> = sample_vocabulary().into_iter().collect();
+        // Initials that admit every word of the texts.
+        let mut firsts: Vec<char> = vocabulary.iter().filter_map(|w| w.chars().next()).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        let everything = Initials(firsts);
+        let reader = TextReader::default();
+        // Terms and two-word phrases on words spread over the vocabulary.
+        for (i, word) in vocabulary.iter().enumerate().step_by(37) {
+            let next = &vocabulary[(i * 7 + 3) % vocabulary.len()];
+            let leaves = vec![
+                (Leaf::Term(stem(word)), 1.0),
+                (Leaf::Phrase(vec![(0, stem(word)), (1, stem(next))], 1), 1.0),
+            ];
+            let tree = Tree::Group {
+                must: vec![],
+                should: vec![Tree::Leaf(0), Tree::Leaf(1)],
+            };
+            let filtered = Matcher::new(leaves.clone(), Some(tree.clone()));
+            let mut every = Matcher::new(leaves, Some(tree));
+            every.initials = everything.clone();
+            for text in &texts {
+                let (a, b) = (filtered.find(text, &reader), every.find(text, &reader));
+                assert_eq!(a.spans, b.spans, "{word} / {next}");
+                assert_eq!(a.satisfied, b.satisfied);
+            }
         }
     }
 
