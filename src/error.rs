@@ -526,7 +526,7 @@ mod tests {
             timeline: Some(crate::search::Period::Day),
             ..Default::default()
         };
-        let error = counts.finish(&wanted).expect_err("too many days");
+        let error = counts.finish(&wanted, None).expect_err("too many days");
         assert_speaks_library(&error.to_string());
     }
 

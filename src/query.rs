@@ -58,7 +58,13 @@ pub use build::MAX_PHRASE_EXPANSIONS;
 pub(crate) use build::{QueryBuilder, Text};
 pub(crate) use matcher::{Found, Matcher, Span, TextReader, merge};
 pub use parse::MAX_SLOP;
-pub(crate) use parse::{parse, positive};
+pub(crate) use parse::{Form, Node, parse, positive};
+
+/// The plain words of a query with their field and byte range (see
+/// [`crate::search`]'s spelling suggestions).
+pub(crate) fn plain_words(input: &str) -> Result<Vec<(Option<String>, usize, usize)>, QueryError> {
+    lex::plain_words(input)
+}
 
 /// Most terms a prefix expands to.
 pub const MAX_PREFIX_TERMS: usize = 64;

@@ -68,6 +68,33 @@ impl Searcher {
         crate::search::run(self, request)
     }
 
+    /// The articles most like the one named `id_or_path` (as
+    /// [`Searcher::get`] names it), with the filters, page, facets and
+    /// timeline of `request` (its query text is not used), never the
+    /// article itself; `None` when no article has that name (see
+    /// [`crate::search`]'s similar module docs for how words are chosen).
+    /// Results are ranked by relevance unless `request` sorts by date;
+    /// `SearchResults::query` reads `similar to ID`.
+    pub fn similar(
+        &self,
+        id_or_path: &str,
+        request: &SearchRequest,
+    ) -> Result<Option<SearchResults>> {
+        crate::search::similar(self, id_or_path, request)
+    }
+
+    /// Keyword in context: calls `visit` with every occurrence of the
+    /// query's words and phrases in the articles that match `request`,
+    /// oldest article first (see [`crate::search::KwicLine`] for the byte
+    /// offsets), and returns how many there are in all.
+    pub fn kwic(
+        &self,
+        request: &crate::search::KwicRequest,
+        visit: impl FnMut(crate::search::KwicLine),
+    ) -> Result<crate::search::KwicSummary> {
+        crate::search::kwic(self, request, visit)
+    }
+
     /// The articles whose id (file stem) is `id_or_path`, or else whose path
     /// relative to the archive root is `id_or_path`, sorted by path.
     ///

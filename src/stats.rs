@@ -78,6 +78,7 @@ pub(crate) fn stats(searcher: &Searcher) -> Result<Stats> {
         sources: true,
         days: true,
         comments: true,
+        source_days: false,
     };
     let mut counts = Counts::default();
     for segment in searcher.tantivy().segment_readers() {

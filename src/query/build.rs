@@ -485,7 +485,12 @@ impl<'a> QueryBuilder<'a> {
     }
 
     /// Every indexed word of `field` within `distance` edits of `word`.
-    fn expand_fuzzy(&self, field: Field, word: &str, distance: u8) -> Vec<(String, u64)> {
+    pub(crate) fn expand_fuzzy(
+        &self,
+        field: Field,
+        word: &str,
+        distance: u8,
+    ) -> Vec<(String, u64)> {
         let query = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
         let Ok(automaton) = query.automaton() else {
             return Vec::new();

@@ -71,6 +71,26 @@ pub(super) fn lex(input: &str) -> Result<Vec<(Tok, usize)>, QueryError> {
     Ok(out)
 }
 
+/// The plain (stemmed, unquoted) words of a query, each with its field and
+/// its byte range in `input`: the words a spelling suggestion may replace.
+pub(super) fn plain_words(input: &str) -> Result<Vec<(Option<String>, usize, usize)>, QueryError> {
+    let mut out = Vec::new();
+    for (tok, at) in lex(input)? {
+        if let Tok::Word {
+            field,
+            text,
+            form: Form::Stemmed,
+            ..
+        } = tok
+            && !text.is_empty()
+            && let Some(i) = input[at..].find(text.as_str())
+        {
+            out.push((field, at + i, at + i + text.len()));
+        }
+    }
+    Ok(out)
+}
+
 type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
 
 /// Whether the `+`/`-` at the cursor is followed by white space or the end

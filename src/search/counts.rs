@@ -26,6 +26,9 @@ pub(crate) struct Counting {
     pub days: bool,
     /// Comments, and articles with comments.
     pub comments: bool,
+    /// Per source and day together (dated articles only): a timeline per
+    /// source.
+    pub source_days: bool,
 }
 
 /// The counts of a set of articles.
@@ -43,6 +46,8 @@ pub(crate) struct Counts {
     pub comments: u64,
     /// Articles with at least one comment.
     pub with_comments: u64,
+    /// Dated articles per source (`None`: without one) and day.
+    pub source_days: BTreeMap<(Option<String>, i64), u64>,
 }
 
 impl Counts {
@@ -53,6 +58,9 @@ impl Counts {
         }
         for (day, n) in other.days {
             *self.days.entry(day).or_default() += n;
+        }
+        for (key, n) in other.source_days {
+            *self.source_days.entry(key).or_default() += n;
         }
         self.unknown_source += other.unknown_source;
         self.undated += other.undated;
@@ -70,6 +78,9 @@ pub(crate) struct SegmentCounter {
     per_source_ord: Vec<u64>,
     days: Option<Option<Column<i64>>>,
     comments: Option<Option<Column<u64>>>,
+    /// Per source ordinal (`None`: without a source) and day, when
+    /// [`Counting::source_days`].
+    per_source_day: Option<BTreeMap<(Option<u64>, i64), u64>>,
     counts: Counts,
 }
 
@@ -77,11 +88,11 @@ impl SegmentCounter {
     /// A counter of `counting` over the segment `reader`.
     pub fn new(reader: &SegmentReader, counting: Counting) -> tantivy::Result<SegmentCounter> {
         let fast = reader.fast_fields();
-        let sources = match counting.sources {
+        let sources = match counting.sources || counting.source_days {
             true => Some(fast.str("source")?),
             false => None,
         };
-        let days = match counting.days {
+        let days = match counting.days || counting.source_days {
             true => Some(fast.column_opt::<i64>("date")?),
             false => None,
         };
@@ -98,21 +109,29 @@ impl SegmentCounter {
             per_source_ord: vec![0; ords],
             days,
             comments,
+            per_source_day: counting.source_days.then(BTreeMap::new),
             counts: Counts::default(),
         })
     }
 
     /// Counts the document `doc`.
     pub fn count(&mut self, doc: DocId) {
+        let mut source = None;
         if let Some(column) = &self.sources {
-            match column.as_ref().and_then(|c| c.term_ords(doc).next()) {
+            source = column.as_ref().and_then(|c| c.term_ords(doc).next());
+            match source {
                 Some(ord) => self.per_source_ord[ord as usize] += 1,
                 None => self.counts.unknown_source += 1,
             }
         }
         if let Some(column) = &self.days {
             match column.as_ref().and_then(|c| c.first(doc)) {
-                Some(day) => *self.counts.days.entry(day).or_default() += 1,
+                Some(day) => {
+                    *self.counts.days.entry(day).or_default() += 1;
+                    if let Some(per) = &mut self.per_source_day {
+                        *per.entry((source, day)).or_default() += 1;
+                    }
+                }
                 None => self.counts.undated += 1,
             }
         }
@@ -126,25 +145,41 @@ impl SegmentCounter {
     /// The counts, with the sources named.
     pub fn finish(mut self) -> tantivy::Result<Counts> {
         let Some(Some(column)) = &self.sources else {
+            if let Some(per) = self.per_source_day.take() {
+                for ((_, day), n) in per {
+                    *self.counts.source_days.entry((None, day)).or_default() += n;
+                }
+            }
             return Ok(self.counts);
         };
-        let mut name = String::new();
+        let mut names: Vec<Option<String>> = vec![None; self.per_source_ord.len()];
         for (ord, &n) in self
             .per_source_ord
             .iter()
             .enumerate()
             .filter(|(_, n)| **n > 0)
         {
-            name.clear();
-            if !column.ord_to_str(ord as u64, &mut name)? {
-                return Err(TantivyError::DataCorruption(DataCorruption::comment_only(
-                    format!("source ordinal {ord} missing from the dictionary"),
-                )));
-            }
+            let name = source_name(column, ord as u64)?;
             *self.counts.sources.entry(name.clone()).or_default() += n;
+            names[ord] = Some(name);
+        }
+        for ((ord, day), n) in self.per_source_day.take().unwrap_or_default() {
+            let name = ord.and_then(|o| names.get(o as usize).cloned().flatten());
+            *self.counts.source_days.entry((name, day)).or_default() += n;
         }
         Ok(self.counts)
     }
+}
+
+/// The name of the source ordinal `ord` of a segment.
+fn source_name(column: &StrColumn, ord: u64) -> tantivy::Result<String> {
+    let mut name = String::new();
+    if !column.ord_to_str(ord, &mut name)? {
+        return Err(TantivyError::DataCorruption(DataCorruption::comment_only(
+            format!("source ordinal {ord} missing from the dictionary"),
+        )));
+    }
+    Ok(name)
 }
 
 /// A collector of the counts of the matching documents.

@@ -46,9 +46,12 @@
 
 pub(crate) mod counts;
 mod filters;
+mod kwic;
 mod run;
+mod similar;
 mod snippet;
 pub(crate) mod sources;
+mod suggest;
 pub(crate) mod timeline;
 
 use serde::Serialize;
@@ -56,10 +59,15 @@ use time::Date;
 
 pub use crate::query::build::{FieldWeights, SearchIn};
 pub use filters::{DateEnd, parse_date_filter};
+pub(crate) use kwic::kwic;
+pub use kwic::{KwicLine, KwicRequest, KwicSummary, KwicText};
 pub(crate) use run::{NO_WORDS, run};
+pub use similar::MAX_TERMS as MAX_SIMILAR_TERMS;
+pub(crate) use similar::similar;
 pub(crate) use snippet::Generators;
 pub use snippet::{CommentSnippet, FRAGMENT_BYTES, MAX_COMMENT_SNIPPETS, Snippet, Snippets};
-pub use timeline::{Count, Facets, MAX_BUCKETS, Period, Timeline};
+pub use suggest::{Correction, MAX_EDITS, MAX_SUGGESTIONS, RARE, RATIO, Suggestion};
+pub use timeline::{Count, Facets, MAX_BUCKETS, OtherSources, Period, SourceTimeline, Timeline};
 
 /// Default page size.
 pub const DEFAULT_LIMIT: usize = 10;
@@ -108,12 +116,21 @@ pub struct SearchRequest {
     pub facet_years: bool,
     /// Count matching articles per period.
     pub timeline: Option<Period>,
+    /// With a timeline: also count every article that passes the filters
+    /// per period ([`Timeline::totals`]), for the matches' share.
+    pub timeline_share: bool,
+    /// With a timeline: a line per source for this many sources, the
+    /// others summed ([`Timeline::sources`], [`Timeline::other_sources`]).
+    pub timeline_by_source: Option<usize>,
     /// Make snippets for hits.
     pub snippets: bool,
     /// Most matching comments quoted per hit.
     pub comment_snippets: usize,
     /// Field weights.
     pub weights: FieldWeights,
+    /// Suggest spellings for plain words that are missing or rare
+    /// ("did you mean"; see [`Suggestion`]).
+    pub suggest: bool,
 }
 
 impl SearchRequest {
@@ -134,9 +151,12 @@ impl SearchRequest {
             facet_sources: false,
             facet_years: false,
             timeline: None,
+            timeline_share: false,
+            timeline_by_source: None,
             snippets: true,
             comment_snippets: MAX_COMMENT_SNIPPETS,
             weights: FieldWeights::default(),
+            suggest: false,
         }
     }
 
@@ -198,6 +218,19 @@ impl SearchRequest {
         self
     }
 
+    /// With a timeline, asks for the totals of every period (a share).
+    pub fn timeline_share(mut self, on: bool) -> Self {
+        self.timeline_share = on;
+        self
+    }
+
+    /// With a timeline, asks for a line per source for the `top` sources
+    /// with most matches (`None`: no lines).
+    pub fn timeline_by_source(mut self, top: Option<usize>) -> Self {
+        self.timeline_by_source = top;
+        self
+    }
+
     /// Turns snippets on or off.
     pub fn snippets(mut self, on: bool) -> Self {
         self.snippets = on;
@@ -207,6 +240,12 @@ impl SearchRequest {
     /// Sets how many matching comments a hit quotes (all: `usize::MAX`).
     pub fn comment_snippets(mut self, most: usize) -> Self {
         self.comment_snippets = most;
+        self
+    }
+
+    /// Turns spelling suggestions on or off (off by default).
+    pub fn suggest(mut self, on: bool) -> Self {
+        self.suggest = on;
         self
     }
 
@@ -284,4 +323,7 @@ pub struct SearchResults {
     /// Timeline counts, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Timeline>,
+    /// Spelling suggestions, best first (empty unless
+    /// [`SearchRequest::suggest`] is on and a word looks misspelled).
+    pub suggestions: Vec<Suggestion>,
 }

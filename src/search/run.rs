@@ -5,16 +5,19 @@ use std::path::Path;
 use std::time::Instant;
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::Query;
-use tantivy::{DocAddress, Order, TantivyDocument};
+use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
 use super::counts::{CountCollector, Counting, Counts};
 use super::filters;
 use super::snippet::Generators;
+use super::suggest;
 use super::timeline::Wanted;
 use super::{Hit, SearchRequest, SearchResults, Snippets, SortOrder};
 use crate::document::{self, StoredArticle};
 use crate::error::Result;
+use crate::query::Node;
 use crate::query::{self, Matcher, QueryBuilder, QueryError, Text};
 use crate::searcher::Searcher;
 
@@ -28,15 +31,49 @@ type Page = Vec<(Option<f32>, DocAddress)>;
 pub(crate) fn run(searcher: &Searcher, request: &SearchRequest) -> Result<SearchResults> {
     let started = Instant::now();
     let ast = query::parse(&request.query)?;
+    let mut results = run_node(searcher, request, Some(&ast), Vec::new())?;
+    results.suggestions = if request.suggest {
+        let count = |corrected: &SearchRequest| {
+            let quiet = corrected
+                .clone()
+                .page(0, 0)
+                .snippets(false)
+                .facets(false, false)
+                .timeline(None)
+                .suggest(false);
+            run(searcher, &quiet).map(|r| r.total)
+        };
+        suggest::suggestions(searcher, request, results.total, count)?
+    } else {
+        Vec::new()
+    };
+    results.took_ms = started.elapsed().as_secs_f64() * 1000.0;
+    Ok(results)
+}
+
+/// Runs the parsed query `ast` (`None`: a query that matches nothing) with
+/// the filters and page of `request`, leaving out the documents of the
+/// `excluded` terms (`similar`: the article itself). No suggestions.
+pub(crate) fn run_node(
+    searcher: &Searcher,
+    request: &SearchRequest,
+    ast: Option<&Node>,
+    excluded: Vec<Term>,
+) -> Result<SearchResults> {
+    let started = Instant::now();
     let mut builder = QueryBuilder::new(searcher.tantivy(), searcher.fields())
         .weights(request.weights)
         .search_in(request.search_in)
         .any(request.any);
-    let Some(text_query) = builder.build(&ast)? else {
-        return Err(QueryError::at(&request.query, 0, NO_WORDS).into());
+    let text_query: Box<dyn Query> = match ast {
+        Some(ast) => match builder.build(ast)? {
+            Some(query) => query,
+            None => return Err(QueryError::at(&request.query, 0, NO_WORDS).into()),
+        },
+        None => Box::new(EmptyQuery),
     };
     let matchers = (request.snippets && request.limit > 0)
-        .then(|| query::positive(&ast))
+        .then(|| ast.and_then(query::positive))
         .flatten()
         .map(|positive| {
             (
@@ -46,21 +83,31 @@ pub(crate) fn run(searcher: &Searcher, request: &SearchRequest) -> Result<Search
         });
     let filters = filters::echo(searcher, request)?;
     let query = filters::apply(searcher, text_query, request, &filters.source_names);
+    let query = exclude(query, excluded);
     let wanted = Wanted {
         sources: request.facet_sources,
         years: request.facet_years,
         timeline: request.timeline,
         from: request.from,
         to: request.to,
+        share: request.timeline_share && request.timeline.is_some(),
+        by_source: request
+            .timeline_by_source
+            .filter(|_| request.timeline.is_some()),
     };
     let (top, total, counts) = collect(searcher, &*query, request, &wanted)?;
     let top = if request.limit == 0 { Vec::new() } else { top };
     let hits = hits(searcher, &top, matchers, request)?;
+    let totals = match wanted.share {
+        true => Some(totals(searcher, request, &filters.source_names, &wanted)?),
+        false => None,
+    };
     let (facets, timeline) = match counts {
-        Some(c) => c.finish(&wanted)?,
+        Some(c) => c.finish(&wanted, totals.as_ref())?,
         None => (None, None),
     };
     Ok(SearchResults {
+        suggestions: Vec::new(),
         query: request.query.clone(),
         filters,
         total: total as u64,
@@ -73,6 +120,46 @@ pub(crate) fn run(searcher: &Searcher, request: &SearchRequest) -> Result<Search
     })
 }
 
+/// What to count for `wanted`.
+fn counting(wanted: &Wanted) -> Counting {
+    Counting {
+        sources: wanted.sources,
+        days: wanted.years || wanted.timeline.is_some(),
+        comments: false,
+        source_days: wanted.by_source.is_some(),
+    }
+}
+
+/// The counts of every article that passes the request's filters, whatever
+/// its text: the totals a timeline's share divides by.
+fn totals(
+    searcher: &Searcher,
+    request: &SearchRequest,
+    source_names: &[String],
+    wanted: &Wanted,
+) -> Result<Counts> {
+    let all = filters::apply(searcher, Box::new(AllQuery), request, source_names);
+    searcher
+        .tantivy()
+        .search(&*all, &CountCollector(counting(wanted)))
+        .map_err(|e| searcher.engine_error(e))
+}
+
+/// `query` without the documents that hold any of the `excluded` terms.
+fn exclude(query: Box<dyn Query>, excluded: Vec<Term>) -> Box<dyn Query> {
+    if excluded.is_empty() {
+        return query;
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+    for term in excluded {
+        clauses.push((
+            Occur::MustNot,
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        ));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
 /// One pass over the matching documents: the page, the total, and the
 /// counts when `wanted` asks for any.
 fn collect(
@@ -81,11 +168,7 @@ fn collect(
     request: &SearchRequest,
     wanted: &Wanted,
 ) -> Result<(Page, usize, Option<Counts>)> {
-    let counting = wanted.any().then_some(CountCollector(Counting {
-        sources: wanted.sources,
-        days: wanted.years || wanted.timeline.is_some(),
-        comments: false,
-    }));
+    let counting = wanted.any().then_some(CountCollector(counting(wanted)));
     // There are never more hits than documents: clamping the page keeps
     // tantivy from overflowing `offset + limit` or sizing its buffers for
     // a huge page.

@@ -128,6 +128,48 @@ pub struct Timeline {
     pub buckets: Vec<Count>,
     /// Matching articles without a date.
     pub undated: u64,
+    /// With a share asked for ([`crate::search::SearchRequest::timeline_share`]):
+    /// every article that passes the search's filters (any text), per
+    /// bucket, in the order of `buckets`; a bucket's share is its count
+    /// divided by this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub totals: Option<Vec<u64>>,
+    /// With a share asked for: undated articles that pass the filters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undated_total: Option<u64>,
+    /// With a timeline per source asked for
+    /// ([`crate::search::SearchRequest::timeline_by_source`]): the sources
+    /// with the most dated matches, most first, each over the same buckets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Vec<SourceTimeline>>,
+    /// With a timeline per source: the other sources summed, when there are
+    /// more than asked for (so the lines of a bucket add up to its count).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_sources: Option<OtherSources>,
+}
+
+/// One source's line of a timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceTimeline {
+    /// The source's name; `None` for the articles without a source.
+    pub source: Option<String>,
+    /// Its matching articles per bucket of the timeline.
+    pub counts: Vec<u64>,
+    /// With a share: all its articles that pass the filters, per bucket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub totals: Option<Vec<u64>>,
+}
+
+/// The sources of a timeline beyond its top ones, summed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OtherSources {
+    /// How many sources are summed here.
+    pub sources: usize,
+    /// Their matching articles per bucket.
+    pub counts: Vec<u64>,
+    /// With a share: all their articles that pass the filters, per bucket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub totals: Option<Vec<u64>>,
 }
 
 /// What a search asks to count: facets and a timeline.
@@ -143,6 +185,10 @@ pub(crate) struct Wanted {
     pub from: Option<Date>,
     /// The last day of the search's date range.
     pub to: Option<Date>,
+    /// Totals per period beside the counts (a share).
+    pub share: bool,
+    /// A line per source, for this many sources (the rest summed).
+    pub by_source: Option<usize>,
 }
 
 impl Wanted {
@@ -156,16 +202,100 @@ impl Counts {
     /// Turns the counts into what `wanted` asks for. A timeline of more than
     /// [`MAX_BUCKETS`] periods is refused (a usage error that says how to
     /// narrow it).
+    /// `totals` are the counts of every article that passes the filters,
+    /// for a share.
     pub(crate) fn finish(
         self,
         wanted: &Wanted,
+        totals: Option<&Counts>,
     ) -> Result<(Option<Facets>, Option<Timeline>), QueryError> {
         let facets = (wanted.sources || wanted.years).then(|| self.facets(wanted));
         let timeline = match wanted.timeline {
-            Some(period) => Some(self.timeline(period, wanted.from, wanted.to)?),
+            Some(period) => {
+                let (mut timeline, starts) =
+                    self.timeline_and_starts(period, wanted.from, wanted.to)?;
+                if let Some(totals) = totals {
+                    let by_period = totals.by_period(period);
+                    timeline.totals = Some(at(&by_period, &starts));
+                    timeline.undated_total = Some(totals.undated);
+                }
+                if let Some(top) = wanted.by_source {
+                    self.source_lines(&mut timeline, period, &starts, top, totals);
+                }
+                Some(timeline)
+            }
             None => None,
         };
         Ok((facets, timeline))
+    }
+
+    /// The counts per source and period, keyed by source (`None`: unknown).
+    fn by_source_period(&self, period: Period) -> BTreeMap<Option<String>, BTreeMap<Date, u64>> {
+        let mut out: BTreeMap<Option<String>, BTreeMap<Date, u64>> = BTreeMap::new();
+        for ((source, value), &n) in &self.source_days {
+            if let Some(day) = date_of_value(*value) {
+                *out.entry(source.clone())
+                    .or_default()
+                    .entry(period.start(day))
+                    .or_default() += n;
+            }
+        }
+        out
+    }
+
+    /// Fills the timeline's `sources` (the `top` with most matches in its
+    /// buckets) and `other_sources`.
+    fn source_lines(
+        &self,
+        timeline: &mut Timeline,
+        period: Period,
+        starts: &[Date],
+        top: usize,
+        totals: Option<&Counts>,
+    ) {
+        let matching = self.by_source_period(period);
+        let all = totals.map(|t| t.by_source_period(period));
+        let mut lines: Vec<(Option<String>, Vec<u64>)> = matching
+            .iter()
+            .map(|(source, per)| (source.clone(), at(per, starts)))
+            .filter(|(_, counts)| counts.iter().any(|&n| n > 0))
+            .collect();
+        lines.sort_by(|a, b| {
+            let sum = |c: &[u64]| c.iter().sum::<u64>();
+            sum(&b.1).cmp(&sum(&a.1)).then_with(|| a.0.cmp(&b.0))
+        });
+        let totals_of = |source: &Option<String>| {
+            all.as_ref().map(|all| {
+                all.get(source)
+                    .map_or(vec![0; starts.len()], |per| at(per, starts))
+            })
+        };
+        let rest = lines.split_off(top.min(lines.len()));
+        if !rest.is_empty() {
+            let mut counts = vec![0; starts.len()];
+            let mut rest_totals = all.as_ref().map(|_| vec![0; starts.len()]);
+            for (source, line) in &rest {
+                add_to(&mut counts, line);
+                if let (Some(sum), Some(t)) = (&mut rest_totals, totals_of(source)) {
+                    add_to(sum, &t);
+                }
+            }
+            timeline.other_sources = Some(OtherSources {
+                sources: rest.len(),
+                counts,
+                totals: rest_totals,
+            });
+        }
+        timeline.sources = Some(
+            lines
+                .into_iter()
+                .map(|(source, counts)| SourceTimeline {
+                    totals: totals_of(&source),
+                    source,
+                    counts,
+                })
+                .collect(),
+        );
     }
 
     fn facets(&self, wanted: &Wanted) -> Facets {
@@ -209,12 +339,24 @@ impl Counts {
         out
     }
 
+    /// The timeline alone.
+    #[cfg(test)]
     fn timeline(
         &self,
         period: Period,
         from: Option<Date>,
         to: Option<Date>,
     ) -> Result<Timeline, QueryError> {
+        self.timeline_and_starts(period, from, to).map(|(t, _)| t)
+    }
+
+    /// The timeline, and the first day of each of its buckets.
+    fn timeline_and_starts(
+        &self,
+        period: Period,
+        from: Option<Date>,
+        to: Option<Date>,
+    ) -> Result<(Timeline, Vec<Date>), QueryError> {
         let counts = self.by_period(period);
         let first = from
             .map(|d| period.start(d))
@@ -223,6 +365,7 @@ impl Counts {
             .map(|d| period.start(d))
             .or_else(|| counts.keys().next_back().copied());
         let mut buckets = Vec::new();
+        let mut starts = Vec::new();
         // Without a dated match, a timeline has a range only when both ends
         // are given.
         let anchored = !counts.is_empty() || (from.is_some() && to.is_some());
@@ -245,14 +388,35 @@ impl Counts {
                     value: period.label(s),
                     count: counts.get(&s).copied().unwrap_or(0),
                 });
+                starts.push(s);
                 start = period.next(s);
             }
         }
-        Ok(Timeline {
+        let timeline = Timeline {
             period,
             buckets,
             undated: self.undated,
-        })
+            totals: None,
+            undated_total: None,
+            sources: None,
+            other_sources: None,
+        };
+        Ok((timeline, starts))
+    }
+}
+
+/// The values of `per` at each of `starts` (0 where it has none).
+fn at(per: &BTreeMap<Date, u64>, starts: &[Date]) -> Vec<u64> {
+    starts
+        .iter()
+        .map(|s| per.get(s).copied().unwrap_or(0))
+        .collect()
+}
+
+/// Adds `other` to `sum`, bucket by bucket.
+fn add_to(sum: &mut [u64], other: &[u64]) {
+    for (s, o) in sum.iter_mut().zip(other) {
+        *s += o;
     }
 }
 

@@ -115,6 +115,15 @@ impl Scan {
     }
 }
 
+/// The year of an article file's date line, if it has one whose date
+/// exists.
+pub fn year_of_file(path: &Path) -> Option<i32> {
+    let bytes = fs::read(path).expect("read an article file");
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    year_of_date_line(text.lines().next()?)
+}
+
 /// The year of a first line ` date YYYY-MM-DD ...` whose date exists.
 fn year_of_date_line(line: &str) -> Option<i32> {
     let rest = line.trim_start();

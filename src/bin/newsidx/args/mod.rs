@@ -21,9 +21,9 @@ mod search;
 
 #[cfg(all(feature = "serve", test))]
 pub use search::PeriodArg;
-pub use search::SearchArgs;
 #[cfg(feature = "serve")]
 pub use search::{FacetArg, InArg, SortArg};
+pub use search::{KwicArgs, KwicSortArg, SearchArgs, SimilarArgs};
 
 /// Full-text search for news archives.
 ///
@@ -80,6 +80,27 @@ pub enum Command {
     /// boost. Exits 1 when nothing matches, as grep does.
     #[command(after_help = EXIT_CODES_HELP)]
     Search(SearchArgs),
+    /// List the articles most like a given one (related coverage).
+    ///
+    /// The article's most distinctive words (frequent in it, rare in the
+    /// index) are searched as alternatives, each weighed by how distinctive
+    /// it is; the article itself is never listed. Filters, --sort and the
+    /// output (text or --json) are those of search. Exits 1 when nothing is
+    /// similar or no article has that ID.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Similar(SimilarArgs),
+    /// Keyword in context: every occurrence of the query's words and
+    /// phrases in the matching articles, one line each, with the words
+    /// around it.
+    ///
+    /// Columns: date, source, id, left context, the match, right context.
+    /// Filters are those of search. Lines stop at --limit, and the total is
+    /// said at the end (on standard error for text). --json prints JSON
+    /// Lines with the byte range of each match in its text (`at`): the body
+    /// as show --json gives it, paragraphs joined by a line feed, or the
+    /// comment numbered `comment`. Exits 1 when nothing matches.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Kwic(KwicArgs),
     /// Score the ranking on a test collection (queries and relevance
     /// judgments): MAP, nDCG@10, P@10, MRR and Recall@100, as trec_eval
     /// computes them.
@@ -286,6 +307,10 @@ pub struct StatsArgs {
     pub index: IndexPath,
     #[command(flatten)]
     pub json: JsonFlag,
+    /// Print CSV rows kind,value,count (documents, undated, comments,
+    /// articles_with_comments, each source, each year) with a header.
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
 }
 
 /// Arguments of `newsidx show`.

@@ -3,7 +3,10 @@
 
 use clap::{Args, ValueEnum};
 use newsidx::query::QueryError;
-use newsidx::search::{DateEnd, Period, SearchIn, SearchRequest, SortOrder, parse_date_filter};
+use newsidx::search::{
+    DateEnd, KwicRequest, KwicText, Period, SearchIn, SearchRequest, SortOrder, parse_date_filter,
+};
+use time::Date;
 
 use super::{ColorArg, IndexPath, JsonFlag};
 
@@ -82,6 +85,13 @@ impl From<PeriodArg> for Period {
     }
 }
 
+/// What a timeline is split by (`--by`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    /// One timeline per source.
+    Source,
+}
+
 /// Arguments of `newsidx search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
@@ -131,6 +141,18 @@ pub struct SearchArgs {
     /// (empty periods included, from --from to --to when given).
     #[arg(long, value_enum, value_name = "PERIOD")]
     pub timeline: Option<PeriodArg>,
+    /// With --timeline: show each period's matches as a share of all the
+    /// articles of that period that pass the filters (so that a story's
+    /// rise is not mistaken for the archive's growth).
+    #[arg(long, requires = "timeline")]
+    pub share: bool,
+    /// With --timeline: one timeline per source as well (the --top sources
+    /// with most matches; the others summed in one "other sources" line).
+    #[arg(long, value_enum, value_name = "WHAT", requires = "timeline")]
+    pub by: Option<ByArg>,
+    /// With --by source: how many sources get their own timeline.
+    #[arg(long, value_name = "N", default_value_t = 5, requires = "by")]
+    pub top: usize,
     /// One line per matching comment (with --in comments: results at the
     /// level of comments), every matching comment of each hit.
     #[arg(long, conflicts_with_all = ["files_with_matches", "count"])]
@@ -141,6 +163,12 @@ pub struct SearchArgs {
     /// Print only the number of matching articles.
     #[arg(long, conflicts_with = "json")]
     pub count: bool,
+    /// Print one table as CSV with a header row: the timeline with
+    /// --timeline (period,source,count[,total]), else the facets with
+    /// --facets (facet,value,count), else the hits
+    /// (id,date,source,headline,path,file,score).
+    #[arg(long, conflicts_with_all = ["json", "count", "files_with_matches", "per_comment"])]
+    pub csv: bool,
     /// Highlight matched terms in bold.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
@@ -162,16 +190,7 @@ impl SearchArgs {
 
     /// The library request; a malformed date is a query error (usage).
     pub fn request(&self) -> Result<SearchRequest, QueryError> {
-        let from = self
-            .from
-            .as_deref()
-            .map(|d| parse_date_filter(d, DateEnd::Start))
-            .transpose()?;
-        let to = self
-            .to
-            .as_deref()
-            .map(|d| parse_date_filter(d, DateEnd::End))
-            .transpose()?;
+        let (from, to) = dates(self.from.as_deref(), self.to.as_deref())?;
         let mut request = SearchRequest::new(self.query.join(" "))
             .dates(from, to)
             .search_in(self.search_in.into())
@@ -179,7 +198,8 @@ impl SearchArgs {
             .sort(self.sort.into())
             .page(self.limit(), self.offset)
             .unknown_source(self.unknown_source)
-            .snippets(!self.files_with_matches && !self.count)
+            .snippets(!self.files_with_matches && !self.count && !self.csv)
+            .suggest(!self.files_with_matches && !self.count && !self.csv)
             .comment_snippets(if self.per_comment {
                 usize::MAX
             } else {
@@ -189,10 +209,166 @@ impl SearchArgs {
                 self.facets.contains(&FacetArg::Source),
                 self.facets.contains(&FacetArg::Year),
             )
-            .timeline(self.timeline.map(Period::from));
+            .timeline(self.timeline.map(Period::from))
+            .timeline_share(self.share)
+            .timeline_by_source(self.by.map(|ByArg::Source| self.top));
         for source in &self.source {
             request = request.source(source);
         }
         Ok(request)
+    }
+}
+
+/// Arguments of `newsidx similar`.
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The article's id (file stem), its file name (ID.txt), a prefix of its
+    /// id that no other id shares, or its path.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    #[command(flatten)]
+    pub index: IndexPath,
+    /// Only articles dated on or after this day (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only articles dated on or before this day (YYYY, YYYY-MM or
+    /// YYYY-MM-DD; a year or month includes all of it).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only articles of this source (as search --source). Repeat for several.
+    #[arg(long, value_name = "NAME")]
+    pub source: Vec<String>,
+    /// Only articles without a source; with --source, those too.
+    #[arg(long)]
+    pub unknown_source: bool,
+    /// Where the article's words are searched in the others.
+    #[arg(long = "in", value_enum, value_name = "WHERE", default_value_t = InArg::Body)]
+    pub search_in: InArg,
+    /// Result order.
+    #[arg(long, value_enum, value_name = "ORDER", default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
+    /// Articles to show.
+    #[arg(long, short = 'n', value_name = "N", default_value_t = newsidx::search::DEFAULT_LIMIT)]
+    pub limit: usize,
+    /// Articles to skip (for the next pages).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+    /// Highlight the shared words in bold.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    #[command(flatten)]
+    pub json: JsonFlag,
+}
+
+impl SimilarArgs {
+    /// The library request (its query text is not used).
+    pub fn request(&self) -> Result<SearchRequest, QueryError> {
+        let (from, to) = dates(self.from.as_deref(), self.to.as_deref())?;
+        let mut request = SearchRequest::new("")
+            .dates(from, to)
+            .search_in(self.search_in.into())
+            .any(true)
+            .sort(self.sort.into())
+            .page(self.limit, self.offset)
+            .unknown_source(self.unknown_source);
+        for source in &self.source {
+            request = request.source(source);
+        }
+        Ok(request)
+    }
+}
+
+/// The `--from` and `--to` days.
+fn dates(from: Option<&str>, to: Option<&str>) -> Result<(Option<Date>, Option<Date>), QueryError> {
+    Ok((
+        from.map(|d| parse_date_filter(d, DateEnd::Start))
+            .transpose()?,
+        to.map(|d| parse_date_filter(d, DateEnd::End)).transpose()?,
+    ))
+}
+
+/// The order of concordance lines (`kwic --sort`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KwicSortArg {
+    /// Oldest article first, as they are found (streamed).
+    Date,
+    /// By the words left of the match, nearest first (as concordancers do).
+    Left,
+    /// By the words right of the match, nearest first.
+    Right,
+}
+
+/// Arguments of `newsidx kwic`.
+#[derive(Debug, Args)]
+pub struct KwicArgs {
+    /// The query (several arguments are joined with spaces).
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub index: IndexPath,
+    /// Match any word instead of all of them.
+    #[arg(long)]
+    pub any: bool,
+    /// Only articles dated on or after this day (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only articles dated on or before this day (YYYY, YYYY-MM or
+    /// YYYY-MM-DD; a year or month includes all of it).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only articles of this source (as search --source). Repeat for several.
+    #[arg(long, value_name = "NAME")]
+    pub source: Vec<String>,
+    /// Only articles without a source; with --source, those too.
+    #[arg(long)]
+    pub unknown_source: bool,
+    /// Which text the lines come from (and unqualified words are searched in).
+    #[arg(long = "in", value_enum, value_name = "WHERE", default_value_t = InArg::Body)]
+    pub text: InArg,
+    /// Words of context on each side.
+    #[arg(long, value_name = "N", default_value_t = 6)]
+    pub width: usize,
+    /// Line order. left and right keep only the first --limit lines of
+    /// that order in memory.
+    #[arg(long, value_enum, value_name = "ORDER", default_value_t = KwicSortArg::Date)]
+    pub sort: KwicSortArg,
+    /// Lines to print; the number of lines in all is still counted and
+    /// reported.
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 100)]
+    pub limit: usize,
+    /// Mark the matches in bold.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Print JSON Lines: one {"type":"line",...} per line, then one
+    /// {"type":"summary",...}.
+    #[arg(long)]
+    pub json: bool,
+    /// Print CSV with a header row:
+    /// date,source,id,path,comment,start,end,left,match,right.
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+}
+
+impl KwicArgs {
+    /// The library request.
+    pub fn request(&self) -> Result<KwicRequest, QueryError> {
+        let (from, to) = dates(self.from.as_deref(), self.to.as_deref())?;
+        let mut search = SearchRequest::new(self.query.join(" "))
+            .dates(from, to)
+            .search_in(self.text.into())
+            .any(self.any)
+            .unknown_source(self.unknown_source);
+        for source in &self.source {
+            search = search.source(source);
+        }
+        Ok(KwicRequest {
+            search,
+            width: self.width,
+            text: match self.text {
+                InArg::Body => KwicText::Body,
+                InArg::Comments => KwicText::Comments,
+                InArg::All => KwicText::All,
+            },
+        })
     }
 }

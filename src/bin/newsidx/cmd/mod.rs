@@ -5,10 +5,12 @@ mod conventions;
 mod eval;
 mod export;
 mod index;
+mod kwic;
 mod parse;
 mod search;
 pub(crate) mod show;
 mod stats;
+mod table;
 
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -41,6 +43,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Stats(args) => stats::run(args, &mut out)?,
         Command::Show(args) => show::run(args, &mut out)?,
         Command::Search(args) => search::run(args, &mut out)?,
+        Command::Similar(args) => search::similar(args, &mut out)?,
+        Command::Kwic(args) => kwic::run(args, &mut out)?,
         Command::Eval(args) => eval::run(args, &mut out)?,
         Command::Export(args) => export::run(args, &mut out)?,
         Command::Completions(args) => conventions::completions(args, &mut out)?,

@@ -17,6 +17,10 @@ pub(crate) fn run(args: &StatsArgs, out: &mut Out<impl Write>) -> anyhow::Result
         writeln!(out.w)?;
         return Ok(Exit::Success);
     }
+    if args.csv {
+        super::table::stats(&stats, &mut out.w)?;
+        return Ok(Exit::Success);
+    }
     let esc = out.terminal;
     let w = &mut out.w;
     writeln!(w, "index        {}", stats.index.display())?;

@@ -36,6 +36,9 @@ pub(crate) const SEARCH_PARAMS: &[&str] = &[
     "any",
     "facets",
     "timeline",
+    "share",
+    "by",
+    "top",
     "per_comment",
 ];
 
@@ -186,6 +189,9 @@ fn choice<T: ValueEnum>(name: &str, text: &str) -> Result<T, ApiError> {
     })
 }
 
+/// Most sources with their own timeline (`top`).
+const MAX_TOP: usize = 100;
+
 /// The arguments of `newsidx search` that a `GET /api/search` query string
 /// stands for (always as with `--json`).
 pub(crate) fn search_args(raw: Option<&str>) -> Result<SearchArgs, ApiError> {
@@ -221,9 +227,13 @@ pub(crate) fn search_args(raw: Option<&str>) -> Result<SearchArgs, ApiError> {
         offset: p.number("offset", MAX_OFFSET)?.unwrap_or(0),
         facets,
         timeline: p.choice("timeline")?,
+        share: p.flag("share")?,
+        by: p.choice("by")?,
+        top: p.number("top", MAX_TOP)?.unwrap_or(5),
         per_comment: p.flag("per_comment")?,
         files_with_matches: false,
         count: false,
+        csv: false,
         color: ColorArg::Never,
         json: JsonFlag { json: true },
     })

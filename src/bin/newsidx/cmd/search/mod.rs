@@ -18,12 +18,12 @@ pub(crate) use text::highlighted;
 use text::{write_comment_lines, write_results};
 
 use super::Out;
-use crate::args::{Cli, ColorArg, SearchArgs};
+use crate::args::{Cli, ColorArg, SearchArgs, SimilarArgs};
 use crate::exit::Exit;
 use crate::term::maybe_escape;
 
 /// Bold on, bold off (SGR).
-const BOLD: (&str, &str) = ("\x1b[1m", "\x1b[0m");
+pub(crate) const BOLD: (&str, &str) = ("\x1b[1m", "\x1b[0m");
 
 pub(crate) fn run(args: &SearchArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
     warn_about_flags_in_the_query(&env::args().collect::<Vec<_>>());
@@ -40,6 +40,14 @@ pub(crate) fn run(args: &SearchArgs, out: &mut Out<impl Write>) -> anyhow::Resul
     if args.json.json {
         serde_json::to_writer(&mut out.w, &results).context("cannot encode JSON")?;
         writeln!(out.w)?;
+        return Ok(found);
+    }
+    if args.csv {
+        match (&results.timeline, &results.facets) {
+            (Some(timeline), _) => super::table::timeline(timeline, &mut out.w)?,
+            (None, Some(facets)) => super::table::facets(facets, &mut out.w)?,
+            (None, None) => super::table::hits(&results, &mut out.w)?,
+        }
         return Ok(found);
     }
     let cwd = env::current_dir().ok();
@@ -63,6 +71,37 @@ pub(crate) fn run(args: &SearchArgs, out: &mut Out<impl Write>) -> anyhow::Resul
     } else {
         write_results(&results, style, places, &mut out.w)?;
     }
+    Ok(found)
+}
+
+/// `newsidx similar ID`: the articles most like one, as search shows hits.
+pub(crate) fn similar(args: &SimilarArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
+    let request = args.request().map_err(newsidx::Error::from)?;
+    let index = Index::open(args.index.path())?;
+    let Some(results) = index.searcher()?.similar(&args.id, &request)? else {
+        eprintln!(
+            "newsidx: no article with id, file name or path {:?} in the index",
+            args.id
+        );
+        return Ok(Exit::complete_if(false));
+    };
+    let found = Exit::complete_if(results.total > 0);
+    if args.json.json {
+        serde_json::to_writer(&mut out.w, &results).context("cannot encode JSON")?;
+        writeln!(out.w)?;
+        return Ok(found);
+    }
+    let cwd = env::current_dir().ok();
+    let places = Places {
+        cwd: cwd.as_deref(),
+        index: args.index.index.as_deref(),
+    };
+    write_results(
+        &results,
+        Style::new(args.color, out.terminal),
+        places,
+        &mut out.w,
+    )?;
     Ok(found)
 }
 
@@ -129,7 +168,7 @@ pub(crate) struct Style {
 }
 
 impl Style {
-    fn text<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
+    pub(crate) fn text<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
         maybe_escape(s, self.escape)
     }
 

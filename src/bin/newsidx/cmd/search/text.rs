@@ -18,6 +18,9 @@ pub(super) fn write_results(
     if let Some(filters) = filters_line(r) {
         writeln!(w, "{}", style.text(&filters))?;
     }
+    if let Some(line) = did_you_mean(r) {
+        writeln!(w, "{}", style.text(&line))?;
+    }
     for (i, hit) in r.hits.iter().enumerate() {
         writeln!(w)?;
         write_hit(r.offset + i + 1, hit, r, style, places, w)?;
@@ -29,9 +32,23 @@ pub(super) fn write_results(
         write_facets(facets, style, w)?;
     }
     if let Some(timeline) = &r.timeline {
-        write_timeline(timeline, w)?;
+        write_timeline(timeline, style, w)?;
     }
     Ok(())
+}
+
+/// `did you mean: harbour bridge (2 articles)`, with the other suggestions
+/// after `or`.
+fn did_you_mean(r: &SearchResults) -> Option<String> {
+    let shown: Vec<String> = r
+        .suggestions
+        .iter()
+        .map(|s| {
+            let noun = if s.total == 1 { "article" } else { "articles" };
+            format!("{} ({} {noun})", shell_word(&s.query), s.total)
+        })
+        .collect();
+    (!shown.is_empty()).then(|| format!("did you mean: {}", shown.join(" or ")))
 }
 
 /// `3 articles match 'storm surge', showing 1-3 (1.2 ms)`.

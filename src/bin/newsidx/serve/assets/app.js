@@ -335,11 +335,24 @@ function renderHits(r) {
     ` ${r.total === 1 ? 'matches' : 'match'} `, h('q', {}, r.query), shown,
     parts.length ? h('span', { class: 'filters' }, ` (${parts.join(', ')})`) : '',
     h('span', { class: 'took' }, ` ${r.took_ms.toFixed(1)} ms`),
+    ...didYouMean(r.suggestions || []),
   );
   const list = $('hits');
   list.setAttribute('start', String(first));
   list.replaceChildren(...r.hits.map((hit) => renderHit(hit, r)));
   if (!r.hits.length && r.total > 0) list.append(h('li', { class: 'none' }, 'No hits on this page: it is past the last one.'));
+}
+
+// "did you mean": each corrected query as a link that runs it (text only).
+function didYouMean(suggestions) {
+  if (!suggestions.length) return [];
+  const links = [];
+  suggestions.forEach((s, i) => {
+    if (i > 0) links.push(' or ');
+    const href = withParams((p) => { p.set('q', s.query); p.delete('offset'); });
+    links.push(link(href, s.query), ` (${plural(s.total, 'article', 'articles')})`);
+  });
+  return [h('span', { class: 'suggestions' }, ' — did you mean: ', ...links)];
 }
 
 function renderHit(hit, r) {
