@@ -9,6 +9,7 @@ mod parse;
 mod search;
 pub(crate) mod show;
 mod stats;
+mod stories;
 
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -40,6 +41,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Index(args) => index::run(args, &mut out)?,
         Command::Stats(args) => stats::run(args, &mut out)?,
         Command::Show(args) => show::run(args, &mut out)?,
+        Command::Stories(args) => stories::run(args, &mut out)?,
         Command::Search(args) => search::run(args, &mut out)?,
         Command::Eval(args) => eval::run(args, &mut out)?,
         Command::Export(args) => export::run(args, &mut out)?,

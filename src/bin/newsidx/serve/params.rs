@@ -222,6 +222,10 @@ pub(crate) fn search_args(raw: Option<&str>) -> Result<SearchArgs, ApiError> {
         facets,
         timeline: p.choice("timeline")?,
         per_comment: p.flag("per_comment")?,
+        // The API collapses stories as the command does by default; it
+        // has no parameter for every copy or for counting stories yet.
+        all_copies: false,
+        count_by: crate::args::CountArg::Articles,
         files_with_matches: false,
         count: false,
         color: ColorArg::Never,
