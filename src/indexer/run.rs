@@ -3,6 +3,7 @@
 //! writer, batch by batch.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -28,6 +29,7 @@ use super::faults;
 /// The outcome of one file of a batch.
 enum Outcome {
     Indexed {
+        path: String,
         existed: bool,
         same_content: bool,
         undated: bool,
@@ -69,6 +71,9 @@ pub(super) struct Run<'a> {
     delete_first: bool,
     /// Paths still in the archive (or kept despite a read error).
     pub present: HashSet<String>,
+    /// The paths this run indexed, whose stories must be settled (in an
+    /// update only: after a first run or a rebuild every story is).
+    pub touched: Mutex<Vec<String>>,
     bytes_read: AtomicU64,
 }
 
@@ -90,6 +95,7 @@ impl<'a> Run<'a> {
             unverified_from_ns: AtomicI64::new(i64::MAX),
             delete_first: !options.rebuild && !known.is_empty(),
             present: HashSet::new(),
+            touched: Mutex::new(Vec::new()),
             bytes_read: AtomicU64::new(0),
         }
     }
@@ -183,7 +189,9 @@ impl<'a> Run<'a> {
             Err(skip) => return self.remove(writer, file, known.is_some(), skip),
         };
         let source = self.options.source_from.source(&article);
-        let doc = document::build(self.fields, &article, source, &entry, hash);
+        let bands = crate::story::sign_stored_body(&article.body_text(), false)
+            .band_keys(&crate::story::Params::DEFAULT);
+        let doc = document::build(self.fields, &article, source, &entry, hash, &bands);
         if self.delete_first {
             writer.delete_term(Term::from_field_text(self.fields.path, &file.rel));
         }
@@ -192,6 +200,7 @@ impl<'a> Run<'a> {
         }
         let existed = known.is_some() && !self.options.rebuild;
         Outcome::Indexed {
+            path: file.rel.clone(),
             existed,
             same_content: existed && known.is_some_and(|k| k.hash == hash),
             undated: article.date.is_none(),
@@ -269,11 +278,18 @@ impl<'a> Run<'a> {
         for outcome in outcomes {
             match outcome {
                 Outcome::Indexed {
+                    path,
                     existed,
                     same_content,
                     undated,
                     repaired,
                 } => {
+                    if self.delete_first {
+                        self.touched
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(path);
+                    }
                     match (existed, same_content) {
                         (false, _) => report.added += 1,
                         (true, false) => report.updated += 1,
