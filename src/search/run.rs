@@ -73,8 +73,7 @@ pub(crate) fn run_node(
     {
         // A share of stories over a total of articles would mean nothing,
         // and stories run in several papers belong to no one source.
-        return Err(QueryError::filter(
-            crate::query::Filter::Timeline,
+        return Err(QueryError::value(
             "stories",
             "a timeline that counts stories has no shares and no lines per source: count articles for those",
         )
