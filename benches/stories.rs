@@ -90,14 +90,7 @@ fn main() {
         util::env_u64("NEWSIDX_STORIES_ORIGINALS", if full { 2000 } else { 50 }) as usize;
     let seeds = seeds();
     let params = Params::DEFAULT;
-    println!(
-        "\nparameters: {params:?}; verified on {}",
-        if util::env_u64("NEWSIDX_STORIES_EXACT", 0) == 1 {
-            "the whole sets (NEWSIDX_STORIES_EXACT=1)"
-        } else {
-            "the sketches"
-        }
-    );
+    println!("\nparameters: {params:?}");
     quality(&base, originals, &seeds, &params, full);
     short_bodies(&base, &seeds, &params, full);
     if full && util::env_u64("NEWSIDX_STORIES_SWEEP", 1) == 1 {
@@ -187,15 +180,8 @@ impl Pairs {
     }
 }
 
-/// `NEWSIDX_STORIES_EXACT=1`: pairs are verified on the whole shingle,
-/// figure and name sets ([`Signer::exact`]), as the indexer does when it
-/// settles stories; otherwise on the sketches.
 fn entries(docs: &[Doc], params: &Params) -> Vec<Entry> {
-    let mut signer = if util::env_u64("NEWSIDX_STORIES_EXACT", 0) == 1 {
-        Signer::exact(*params)
-    } else {
-        Signer::new(*params)
-    };
+    let mut signer = Signer::new(*params);
     docs.iter()
         .map(|d| Entry {
             path: d.path.clone(),

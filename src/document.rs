@@ -36,9 +36,6 @@ pub struct StoredArticle {
     pub comments: Vec<String>,
     /// Whether invalid UTF-8 was repaired when the file was read.
     pub repaired: bool,
-    /// The story id: the `id` of the earliest of the syndicated copies of
-    /// this article's body (its own `id` when it has none).
-    pub story: String,
 }
 
 /// The parts of a stored document, as stored.
@@ -57,97 +54,46 @@ pub(crate) struct StoredDocument {
     /// The stored comment count (absent in a damaged document).
     pub comment_count: Option<u64>,
     pub invalid_utf8: u64,
-    /// The story id (absent in a document built before stories).
-    pub story: Option<String>,
 }
 
 /// The tantivy document of an article whose source is `source`, read from
-/// `file` whose content hashes to `hash`. Its story is its own id until the
-/// indexer settles the stories (`indexer::stories`); `bands` are its body's
-/// band keys (`story::Signature::band_keys`).
+/// `file` whose content hashes to `hash`.
 pub(crate) fn build(
     fields: &Fields,
     article: &Article,
     source: Option<&str>,
     file: &FileEntry,
     hash: u64,
-    bands: &[u64],
 ) -> TantivyDocument {
-    let parts = StoredDocument {
-        id: article.id.clone(),
-        path: article.path.clone(),
-        date: article.date.map(schema::date_value),
-        source: source.map(str::to_string),
-        headline: article.headline.clone(),
-        body: article.body_text(),
-        notice: article.notice.clone(),
-        comments: article.comments.clone(),
-        comment_count: Some(article.comments.len() as u64),
-        invalid_utf8: article.invalid_utf8 as u64,
-        story: None,
-    };
-    let bookkeeping = Bookkeeping {
-        size: file.size,
-        mtime_ns: file.mtime_ns,
-        hash,
-    };
-    assemble(fields, &parts, &bookkeeping, bands, &article.id)
-}
-
-/// What the index records of a document's file (its fast-only columns).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Bookkeeping {
-    pub size: u64,
-    pub mtime_ns: i64,
-    pub hash: u64,
-}
-
-/// The tantivy document of stored parts, their file's bookkeeping, the
-/// body's band keys and the story id: what [`build`] adds, and what the
-/// indexer adds again when a document's story changes (the stored parts,
-/// the columns and the bands are all it needs; `story` in `doc` is ignored).
-pub(crate) fn assemble(
-    fields: &Fields,
-    doc: &StoredDocument,
-    file: &Bookkeeping,
-    bands: &[u64],
-    story: &str,
-) -> TantivyDocument {
-    let mut out = TantivyDocument::default();
-    out.add_text(fields.id, &doc.id);
-    out.add_text(fields.path, &doc.path);
-    if let Some(date) = doc.date {
-        out.add_i64(fields.date, date);
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, &article.id);
+    doc.add_text(fields.path, &article.path);
+    if let Some(date) = article.date {
+        doc.add_i64(fields.date, schema::date_value(date));
     }
-    if let Some(source) = &doc.source {
-        out.add_text(fields.source, source);
-        out.add_text(fields.source_key, source);
-        out.add_text(fields.source_text, source);
+    if let Some(source) = source {
+        doc.add_text(fields.source, source);
+        doc.add_text(fields.source_key, source);
+        doc.add_text(fields.source_text, source);
     }
-    out.add_text(fields.headline, &doc.headline);
-    out.add_text(fields.headline_words, &doc.headline);
-    out.add_text(fields.body_words, &doc.body);
-    out.add_text(fields.body, &doc.body);
-    if let Some(notice) = &doc.notice {
-        out.add_text(fields.notice, notice);
+    let body = article.body_text();
+    doc.add_text(fields.headline, &article.headline);
+    doc.add_text(fields.headline_words, &article.headline);
+    doc.add_text(fields.body_words, &body);
+    doc.add_text(fields.body, body);
+    if let Some(notice) = &article.notice {
+        doc.add_text(fields.notice, notice);
     }
-    for comment in &doc.comments {
-        out.add_text(fields.comments, comment);
-        out.add_text(fields.comments_words, comment);
+    for comment in &article.comments {
+        doc.add_text(fields.comments, comment);
+        doc.add_text(fields.comments_words, comment);
     }
-    out.add_text(fields.story, story);
-    for &band in bands {
-        out.add_u64(fields.story_bands, band);
-    }
-    out.add_u64(
-        fields.comment_count,
-        doc.comment_count.unwrap_or(doc.comments.len() as u64),
-    );
-    out.add_u64(fields.invalid_utf8, doc.invalid_utf8);
-    out.add_u64(fields.file_size, file.size);
-    out.add_i64(fields.file_mtime, file.mtime_ns);
-    out.add_u64(fields.file_hash, file.hash);
-    out
+    doc.add_u64(fields.comment_count, article.comments.len() as u64);
+    doc.add_u64(fields.invalid_utf8, article.invalid_utf8 as u64);
+    doc.add_u64(fields.file_size, file.size);
+    doc.add_i64(fields.file_mtime, file.mtime_ns);
+    doc.add_u64(fields.file_hash, hash);
+    doc
 }
 
 /// The parts of a stored document of the newsidx schema. Missing fields
@@ -170,7 +116,6 @@ pub(crate) fn read(fields: &Fields, doc: &TantivyDocument) -> StoredDocument {
             .collect(),
         comment_count: number(fields.comment_count),
         invalid_utf8: number(fields.invalid_utf8).unwrap_or(0),
-        story: text(fields.story),
     }
 }
 
@@ -186,7 +131,6 @@ impl From<StoredDocument> for StoredArticle {
     /// paragraphs at `\n`.
     fn from(doc: StoredDocument) -> StoredArticle {
         StoredArticle {
-            story: doc.story.unwrap_or_else(|| doc.id.clone()),
             id: doc.id,
             path: doc.path,
             date: doc.date.and_then(schema::date_of_value).map(format_date),
@@ -224,14 +168,7 @@ mod tests {
             size: text.len() as u64,
             mtime_ns: 0,
         };
-        let doc = build(
-            &fields(),
-            &article,
-            article.source.as_deref(),
-            &file,
-            7,
-            &[],
-        );
+        let doc = build(&fields(), &article, article.source.as_deref(), &file, 7);
         let stored = StoredArticle::from(read(&fields(), &doc));
         assert_eq!(stored.date.as_deref(), Some("1665-11-16"));
         assert_eq!(stored.body, article.body);

@@ -54,56 +54,6 @@ pub(crate) fn get(searcher: &Searcher, id_or_path: &str) -> Result<Vec<StoredArt
     Ok(found)
 }
 
-/// See [`Searcher::story`].
-pub(crate) fn story(searcher: &Searcher, story: &str) -> Result<Vec<StoredArticle>> {
-    let mut found = find(searcher, searcher.fields().story, story)?;
-    // Earliest first: by date (undated last), then id, then path; the
-    // story's first article is its id.
-    found.sort_by(|a, b| {
-        (a.date.is_none(), &a.date, &a.id, &a.path).cmp(&(
-            b.date.is_none(),
-            &b.date,
-            &b.id,
-            &b.path,
-        ))
-    });
-    Ok(found)
-}
-
-/// See [`Searcher::stories`]: read from the `story` column, one count per
-/// story id (the column's dictionary resolves ordinals once per segment).
-pub(crate) fn stories(searcher: &Searcher, min_copies: u64) -> Result<Vec<(String, u64)>> {
-    let mut counts: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
-    for segment in searcher.tantivy().segment_readers() {
-        let column = segment
-            .fast_fields()
-            .str("story")
-            .map_err(|e| searcher.engine_error(e))?;
-        let Some(column) = column else { continue };
-        let mut per_ord = vec![0u64; column.num_terms()];
-        for doc in segment.doc_ids_alive() {
-            if let Some(ord) = column.term_ords(doc).next() {
-                per_ord[ord as usize] += 1;
-            }
-        }
-        let mut name = String::new();
-        for (ord, n) in per_ord.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-            if column
-                .ord_to_str(ord as u64, &mut name)
-                .map_err(|e| searcher.engine_error(e.into()))?
-            {
-                *counts.entry(name.clone()).or_default() += n;
-            }
-        }
-    }
-    let mut out: Vec<(String, u64)> = counts
-        .into_iter()
-        .filter(|(_, n)| *n >= min_copies.max(1))
-        .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    Ok(out)
-}
-
 /// See [`Searcher::matching_comments`].
 pub(crate) fn matching_comments(
     searcher: &Searcher,

@@ -62,7 +62,6 @@ mod plan;
 mod progress;
 mod report;
 mod run;
-mod stories;
 mod writer;
 
 #[cfg(test)]
@@ -131,9 +130,6 @@ pub enum Phase {
     Indexing,
     /// Writing the commit and merging segments.
     Committing,
-    /// Settling the stories of the articles the run changed (then a second
-    /// commit).
-    Stories,
 }
 
 /// A progress report, given to [`IndexOptions::progress`].
@@ -251,8 +247,6 @@ pub(crate) fn index_dir(index: &Index, dir: &Path, options: &IndexOptions) -> Re
     };
     report.threads = writer::threads(options, &mut report.notes);
     let (mut writer, record, known) = writer::begin(index, options, &root, report.threads)?;
-    // The last commit, whose stories the changed and deleted articles had.
-    let before = index.reader().searcher();
     let progress = Reporter::new(options);
     progress.send(Phase::Walking);
     let walk = walk::walk(&root);
@@ -271,8 +265,6 @@ pub(crate) fn index_dir(index: &Index, dir: &Path, options: &IndexOptions) -> Re
             // Until the run is complete, files it has not verified yet
             // may be racily clean: commits keep the old threshold.
             racy_from_ns: record.racy_from_ns,
-            // Until the stories are settled, after the documents' commit.
-            stories_pending: true,
         },
     };
     // Before any work: an emptied or unmounted archive folder is refused at
@@ -287,26 +279,7 @@ pub(crate) fn index_dir(index: &Index, dir: &Path, options: &IndexOptions) -> Re
             publish.record.racy_from_ns = Some(run.next_racy_from(run_started_ns));
         }
         progress.send(Phase::Committing);
-        let scope = if record.stories_pending || options.rebuild || known.is_empty() {
-            stories::Scope::All
-        } else {
-            let paths = std::mem::take(&mut *run.touched.lock().unwrap_or_else(|e| e.into_inner()));
-            let deleted = report.deleted_files.iter().map(|d| d.path.clone());
-            let stories =
-                stories::old_stories(index, &before, paths.iter().cloned().chain(deleted))?;
-            stories::Scope::Touched(stories::Touched { paths, stories })
-        };
-        drop(before);
-        publish.record.stories_pending = !scope.is_empty();
         writer::commit(index, &mut writer, &publish, &mut report)?;
-        if !scope.is_empty() {
-            progress.send(Phase::Stories);
-            let settled = stories::settle(index, &writer, &scope, options.cancel.as_deref())?;
-            report.stories_checked = settled.checked;
-            report.stories_changed = settled.changed;
-            publish.record.stories_pending = !settled.complete;
-            writer::commit(index, &mut writer, &publish, &mut report)?;
-        }
     }
     writer
         .wait_merging_threads()

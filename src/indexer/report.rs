@@ -106,13 +106,8 @@ pub struct IndexReport {
     pub seconds: f64,
     /// Megabytes (10^6 bytes) read per second.
     pub mb_per_s: f64,
-    /// Commits written (the documents, then the stories they changed).
+    /// Commits written.
     pub commits: u32,
-    /// Articles whose story was worked out after the documents' commit
-    /// (those of the stories the run may have changed).
-    pub stories_checked: u64,
-    /// Of those, the articles whose story changed.
-    pub stories_changed: u64,
     /// Documents in the index after the run.
     pub documents: u64,
     /// Whether the run was cancelled before it finished.

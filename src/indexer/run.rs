@@ -3,7 +3,6 @@
 //! writer, batch by batch.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -29,7 +28,6 @@ use super::faults;
 /// The outcome of one file of a batch.
 enum Outcome {
     Indexed {
-        path: String,
         existed: bool,
         same_content: bool,
         undated: bool,
@@ -71,9 +69,6 @@ pub(super) struct Run<'a> {
     delete_first: bool,
     /// Paths still in the archive (or kept despite a read error).
     pub present: HashSet<String>,
-    /// The paths this run indexed, whose stories must be settled (in an
-    /// update only: after a first run or a rebuild every story is).
-    pub touched: Mutex<Vec<String>>,
     bytes_read: AtomicU64,
 }
 
@@ -95,7 +90,6 @@ impl<'a> Run<'a> {
             unverified_from_ns: AtomicI64::new(i64::MAX),
             delete_first: !options.rebuild && !known.is_empty(),
             present: HashSet::new(),
-            touched: Mutex::new(Vec::new()),
             bytes_read: AtomicU64::new(0),
         }
     }
@@ -189,9 +183,7 @@ impl<'a> Run<'a> {
             Err(skip) => return self.remove(writer, file, known.is_some(), skip),
         };
         let source = self.options.source_from.source(&article);
-        let bands = crate::story::sign_stored_body(&article.body_text(), false)
-            .band_keys(&crate::story::Params::DEFAULT);
-        let doc = document::build(self.fields, &article, source, &entry, hash, &bands);
+        let doc = document::build(self.fields, &article, source, &entry, hash);
         if self.delete_first {
             writer.delete_term(Term::from_field_text(self.fields.path, &file.rel));
         }
@@ -200,7 +192,6 @@ impl<'a> Run<'a> {
         }
         let existed = known.is_some() && !self.options.rebuild;
         Outcome::Indexed {
-            path: file.rel.clone(),
             existed,
             same_content: existed && known.is_some_and(|k| k.hash == hash),
             undated: article.date.is_none(),
@@ -278,18 +269,11 @@ impl<'a> Run<'a> {
         for outcome in outcomes {
             match outcome {
                 Outcome::Indexed {
-                    path,
                     existed,
                     same_content,
                     undated,
                     repaired,
                 } => {
-                    if self.delete_first {
-                        self.touched
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .push(path);
-                    }
                     match (existed, same_content) {
                         (false, _) => report.added += 1,
                         (true, false) => report.updated += 1,

@@ -111,24 +111,5 @@ pub use signature::{
     same_story, signature,
 };
 
-/// The signature of a body as the index stores it (paragraphs joined with
-/// `\n`), with [`Params::DEFAULT`]: what the indexer signs when it adds an
-/// article (a sketch, for its band keys) and again, `exact`ly
-/// ([`Signer::exact`]), when it settles stories: both give the same band
-/// keys. Reuses one [`Signer`] of each kind per thread.
-pub(crate) fn sign_stored_body(body: &str, exact: bool) -> Signature {
-    thread_local! {
-        static SKETCHES: std::cell::RefCell<Signer> = std::cell::RefCell::new(Signer::new(Params::DEFAULT));
-        static EXACT: std::cell::RefCell<Signer> = std::cell::RefCell::new(Signer::exact(Params::DEFAULT));
-    }
-    let paragraphs: Vec<&str> = if body.is_empty() {
-        Vec::new()
-    } else {
-        body.split('\n').collect()
-    };
-    let signer = if exact { &EXACT } else { &SKETCHES };
-    signer.with(|signer| signer.borrow_mut().sign(&paragraphs))
-}
-
 #[cfg(test)]
 mod tests;

@@ -217,9 +217,6 @@ impl fmt::Debug for Signature {
 #[derive(Debug, Default)]
 pub struct Signer {
     params: Params,
-    /// Keep every value of each set, not a sketch: [`same_story`] then
-    /// compares the exact sets.
-    exact: bool,
     words: Vec<Word>,
     values: Vec<u32>,
 }
@@ -233,20 +230,6 @@ impl Signer {
         }
     }
 
-    /// A signer whose signatures hold the whole sets of shingles, figures
-    /// and names instead of sketches: [`same_story`] on two of them uses
-    /// the exact Jaccard similarity and containment rather than estimates,
-    /// and [`Signature::band_keys`] are the same as a sketch's. For
-    /// verifying candidates (the indexer signs stored bodies this way when
-    /// it settles stories); larger than a sketch, so not for storing.
-    pub fn exact(params: Params) -> Signer {
-        Signer {
-            params,
-            exact: true,
-            ..Signer::default()
-        }
-    }
-
     /// The signature of a body given as its paragraphs (the whole
     /// [`crate::article::Article::body`]: headline, byline, dateline and
     /// credits are removed here; notice and comments must not be passed).
@@ -255,16 +238,12 @@ impl Signer {
         text::words(paragraphs, &mut self.words);
         self.values.clear();
         shingles(&self.words, self.params.shingle, &mut self.values);
-        let (keep_shingles, keep_particulars) = match self.exact {
-            true => (usize::MAX, usize::MAX),
-            false => (self.params.sketch.min(SKETCH), PARTICULARS),
-        };
-        let shingles = Sketch::of(&mut self.values, keep_shingles);
+        let shingles = Sketch::of(&mut self.values, self.params.sketch.min(SKETCH));
         let mut particulars = |keep: fn(&Word) -> bool| {
             self.values.clear();
             let words = self.words.iter().filter(|w| keep(w));
             self.values.extend(words.map(|w| (w.hash >> 32) as u32));
-            Sketch::of(&mut self.values, keep_particulars)
+            Sketch::of(&mut self.values, PARTICULARS)
         };
         let figures = particulars(|w| w.numeric);
         let names = particulars(|w| w.name);
@@ -442,20 +421,17 @@ impl Signature {
     /// then 4 bytes per kept hash (at most `20 + 4 * (SKETCH + 2 *
     /// PARTICULARS)` = 404 bytes), little-endian.
     pub fn to_bytes(&self) -> Vec<u8> {
-        // An exact signature ([`Signer::exact`]) is written as a sketch of
-        // its 255 least values: still a valid bottom-k sketch.
-        let kept = |s: &Sketch| s.least.len().min(usize::from(u8::MAX));
-        let total: usize = self.sketches().iter().map(|s| kept(s)).sum();
-        let mut out = Vec::with_capacity(HEADER + 4 * total);
+        let kept: usize = self.sketches().iter().map(|s| s.least.len()).sum();
+        let mut out = Vec::with_capacity(HEADER + 4 * kept);
         out.push(VERSION);
         out.extend_from_slice(&self.words.to_le_bytes());
         for s in self.sketches() {
             out.extend_from_slice(&s.count.to_le_bytes());
         }
         for s in self.sketches() {
-            out.push(kept(s) as u8);
+            out.push(s.least.len() as u8);
         }
-        for v in self.sketches().iter().flat_map(|s| &s.least[..kept(s)]) {
+        for v in self.sketches().iter().flat_map(|s| &s.least) {
             out.extend_from_slice(&v.to_le_bytes());
         }
         out

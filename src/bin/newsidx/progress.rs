@@ -41,7 +41,6 @@ pub(crate) fn callback(bar: ProgressBar) -> ProgressFn {
             bar.set_position(progress.files_done);
         }
         Phase::Committing => bar.set_message("committing"),
-        Phase::Stories => bar.set_message("grouping stories"),
     })
 }
 
