@@ -15,6 +15,7 @@
 //! memory to a few megabytes.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use std::mem;
 use xxhash_rust::xxh3::Xxh3DefaultBuilder;
@@ -128,6 +129,12 @@ impl WordStemmer {
         self.0.stem_in_place(&mut word);
         word
     }
+
+    /// The stem of `word` (lowercased and folded), shared with every other
+    /// occurrence the stemmer has met: no allocation once it is known.
+    pub(crate) fn stem_shared(&mut self, word: &str) -> Arc<str> {
+        self.0.stem_shared(word)
+    }
 }
 
 /// The English Snowball stemmer, with a per-thread memo of computed stems.
@@ -192,7 +199,9 @@ struct StemCache {
     stemmer: frostem::Stemmer,
     /// Keyed with xxh3: words are short and hashed once per token, where
     /// the default (DoS-resistant) hasher cost a tenth of indexing time.
-    stems: HashMap<Box<str>, Box<str>, Xxh3DefaultBuilder>,
+    /// Stems are shared (`Arc`) so that a reader of many texts
+    /// ([`WordStemmer::stem_shared`]) holds one copy of each.
+    stems: HashMap<Box<str>, Arc<str>, Xxh3DefaultBuilder>,
 }
 
 impl Default for StemCache {
@@ -220,12 +229,29 @@ impl StemCache {
             }
             return;
         }
-        let stem: Box<str> = self.stemmer.stem(word).into();
+        let stem = self.compute(word);
+        let original = mem::replace(word, stem.to_string());
+        self.stems.insert(original.into_boxed_str(), stem);
+    }
+
+    /// The stem of `word`, computed once while the cache holds it.
+    fn stem_shared(&mut self, word: &str) -> Arc<str> {
+        if let Some(stem) = self.stems.get(word) {
+            return Arc::clone(stem);
+        }
+        let stem = self.compute(word);
+        self.stems.insert(word.into(), Arc::clone(&stem));
+        stem
+    }
+
+    /// Computes the stem of a word the cache does not hold, making room
+    /// for it (the caller inserts it).
+    fn compute(&mut self, word: &str) -> Arc<str> {
+        let stem: Arc<str> = self.stemmer.stem(word).into();
         if self.stems.len() >= STEM_CACHE_CAPACITY {
             self.stems.clear();
         }
-        let original = mem::replace(word, stem.to_string());
-        self.stems.insert(original.into_boxed_str(), stem);
+        stem
     }
 }
 

@@ -17,11 +17,10 @@
 //! tantivy's rule.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use tantivy::tokenizer::TextAnalyzer;
-use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 use crate::analysis::{self, WordStemmer};
 
@@ -319,13 +318,15 @@ impl TextReader {
             plain: String::with_capacity(text.len()),
             tokens: Vec::with_capacity(text.len() / 6),
         };
-        STEMS.with_borrow_mut(|memo| {
+        STEMS.with_borrow_mut(|stemmer| {
             while let Some(t) = stream.next() {
                 let start = words.plain.len();
                 words.plain.push_str(&t.text);
                 words.tokens.push(Token {
                     plain: (start as u32, words.plain.len() as u32),
-                    stem: initials.admit(&t.text).then(|| memo.stem(&t.text)),
+                    stem: initials
+                        .admit(&t.text)
+                        .then(|| stemmer.stem_shared(&t.text)),
                     from: t.offset_from,
                     to: t.offset_to,
                     position: t.position as u32,
@@ -336,36 +337,12 @@ impl TextReader {
     }
 }
 
-/// How many words a thread's stem memo holds before it starts afresh: a few
-/// megabytes, more than the distinct words of most archives' common text.
-const STEM_MEMO_WORDS: usize = 100_000;
-
 thread_local! {
     /// The stems this thread has computed for matchers. Stems depend on the
-    /// word alone, so the memo serves every query and text: a server thread
-    /// or a search reading ten bodies stems each distinct word once.
-    static STEMS: RefCell<StemMemo> = RefCell::new(StemMemo::default());
-}
-
-#[derive(Default)]
-struct StemMemo {
-    stemmer: WordStemmer,
-    stems: HashMap<Box<str>, Arc<str>, Xxh3DefaultBuilder>,
-}
-
-impl StemMemo {
-    /// The stem of `word` (lowercased and folded), computed once.
-    fn stem(&mut self, word: &str) -> Arc<str> {
-        if let Some(stem) = self.stems.get(word) {
-            return Arc::clone(stem);
-        }
-        if self.stems.len() >= STEM_MEMO_WORDS {
-            *self = StemMemo::default();
-        }
-        let stem: Arc<str> = self.stemmer.stem(word).into();
-        self.stems.insert(word.into(), Arc::clone(&stem));
-        stem
-    }
+    /// word alone, so one stemmer serves every query and text: a server
+    /// thread or a search reading ten bodies stems each distinct word once
+    /// (its cache is bounded as the indexer's is).
+    static STEMS: RefCell<WordStemmer> = RefCell::new(WordStemmer::default());
 }
 
 /// Merges overlapping or touching spans into highlight ranges, in order.

@@ -6,7 +6,6 @@ use newsidx::query::QueryError;
 use newsidx::search::{
     DateEnd, KwicRequest, KwicText, Period, SearchIn, SearchRequest, SortOrder, parse_date_filter,
 };
-use time::Date;
 
 use super::{ColorArg, IndexPath, JsonFlag};
 
@@ -190,14 +189,11 @@ impl SearchArgs {
 
     /// The library request; a malformed date is a query error (usage).
     pub fn request(&self) -> Result<SearchRequest, QueryError> {
-        let (from, to) = dates(self.from.as_deref(), self.to.as_deref())?;
-        let mut request = SearchRequest::new(self.query.join(" "))
-            .dates(from, to)
+        let request = SearchRequest::new(self.query.join(" "))
             .search_in(self.search_in.into())
             .any(self.any)
             .sort(self.sort.into())
             .page(self.limit(), self.offset)
-            .unknown_source(self.unknown_source)
             .snippets(!self.files_with_matches && !self.count && !self.csv)
             .suggest(!self.files_with_matches && !self.count && !self.csv)
             .comment_snippets(if self.per_comment {
@@ -212,10 +208,13 @@ impl SearchArgs {
             .timeline(self.timeline.map(Period::from))
             .timeline_share(self.share)
             .timeline_by_source(self.by.map(|ByArg::Source| self.top));
-        for source in &self.source {
-            request = request.source(source);
-        }
-        Ok(request)
+        filtered(
+            request,
+            &self.from,
+            &self.to,
+            &self.source,
+            self.unknown_source,
+        )
     }
 }
 
@@ -263,27 +262,42 @@ pub struct SimilarArgs {
 impl SimilarArgs {
     /// The library request (its query text is not used).
     pub fn request(&self) -> Result<SearchRequest, QueryError> {
-        let (from, to) = dates(self.from.as_deref(), self.to.as_deref())?;
-        let mut request = SearchRequest::new("")
-            .dates(from, to)
+        let request = SearchRequest::new("")
             .search_in(self.search_in.into())
             .any(true)
             .sort(self.sort.into())
-            .page(self.limit, self.offset)
-            .unknown_source(self.unknown_source);
-        for source in &self.source {
-            request = request.source(source);
-        }
-        Ok(request)
+            .page(self.limit, self.offset);
+        filtered(
+            request,
+            &self.from,
+            &self.to,
+            &self.source,
+            self.unknown_source,
+        )
     }
 }
 
-/// The `--from` and `--to` days.
-fn dates(from: Option<&str>, to: Option<&str>) -> Result<(Option<Date>, Option<Date>), QueryError> {
-    Ok((
-        from.map(|d| parse_date_filter(d, DateEnd::Start))
-            .transpose()?,
-        to.map(|d| parse_date_filter(d, DateEnd::End)).transpose()?,
+/// `request` with the filters that search, similar and kwic share:
+/// `--from`/`--to` (a malformed date is a query error: usage), `--source`
+/// and `--unknown-source`.
+fn filtered(
+    request: SearchRequest,
+    from: &Option<String>,
+    to: &Option<String>,
+    sources: &[String],
+    unknown_source: bool,
+) -> Result<SearchRequest, QueryError> {
+    let from = from
+        .as_deref()
+        .map(|d| parse_date_filter(d, DateEnd::Start))
+        .transpose()?;
+    let to = to
+        .as_deref()
+        .map(|d| parse_date_filter(d, DateEnd::End))
+        .transpose()?;
+    Ok(sources.iter().fold(
+        request.dates(from, to).unknown_source(unknown_source),
+        |request, source| request.source(source),
     ))
 }
 
@@ -352,15 +366,16 @@ pub struct KwicArgs {
 impl KwicArgs {
     /// The library request.
     pub fn request(&self) -> Result<KwicRequest, QueryError> {
-        let (from, to) = dates(self.from.as_deref(), self.to.as_deref())?;
-        let mut search = SearchRequest::new(self.query.join(" "))
-            .dates(from, to)
+        let search = SearchRequest::new(self.query.join(" "))
             .search_in(self.text.into())
-            .any(self.any)
-            .unknown_source(self.unknown_source);
-        for source in &self.source {
-            search = search.source(source);
-        }
+            .any(self.any);
+        let search = filtered(
+            search,
+            &self.from,
+            &self.to,
+            &self.source,
+            self.unknown_source,
+        )?;
         Ok(KwicRequest {
             search,
             width: self.width,
