@@ -90,7 +90,14 @@ fn main() {
         util::env_u64("NEWSIDX_STORIES_ORIGINALS", if full { 2000 } else { 50 }) as usize;
     let seeds = seeds();
     let params = Params::DEFAULT;
-    println!("\nparameters: {params:?}");
+    println!(
+        "\nparameters: {params:?}; verified on {}",
+        if util::env_u64("NEWSIDX_STORIES_EXACT", 0) == 1 {
+            "the whole sets (NEWSIDX_STORIES_EXACT=1)"
+        } else {
+            "the sketches"
+        }
+    );
     quality(&base, originals, &seeds, &params, full);
     short_bodies(&base, &seeds, &params, full);
     if full && util::env_u64("NEWSIDX_STORIES_SWEEP", 1) == 1 {
@@ -180,8 +187,15 @@ impl Pairs {
     }
 }
 
+/// `NEWSIDX_STORIES_EXACT=1`: pairs are verified on the whole shingle,
+/// figure and name sets ([`Signer::exact`]), as the indexer does when it
+/// settles stories; otherwise on the sketches.
 fn entries(docs: &[Doc], params: &Params) -> Vec<Entry> {
-    let mut signer = Signer::new(*params);
+    let mut signer = if util::env_u64("NEWSIDX_STORIES_EXACT", 0) == 1 {
+        Signer::exact(*params)
+    } else {
+        Signer::new(*params)
+    };
     docs.iter()
         .map(|d| Entry {
             path: d.path.clone(),
@@ -486,7 +500,9 @@ fn sweep(base: &[Doc], originals: usize, seeds: &[u64]) {
         v("min words 30", |p| p.min_words = 30),
         v("8 bands", |p| p.bands = 8),
         v("16 bands", |p| p.bands = 16),
-        v("leader chaining", |p| p.chaining = Chaining::Leader),
+        v("components chaining", |p| p.chaining = Chaining::Components),
+        v("1 shared band", |p| p.min_shared_bands = 1),
+        v("3 shared bands", |p| p.min_shared_bands = 3),
         v("no name check", |p| p.min_name_overlap = 0.0),
         v("min name overlap 0.6", |p| p.min_name_overlap = 0.6),
         v("min names 2", |p| p.min_names = 2),

@@ -36,6 +36,9 @@ pub struct StoredArticle {
     pub comments: Vec<String>,
     /// Whether invalid UTF-8 was repaired when the file was read.
     pub repaired: bool,
+    /// The story id: the `id` of the earliest of the syndicated copies of
+    /// this article's body (its own `id` when it has none).
+    pub story: String,
 }
 
 /// The parts of a stored document, as stored.
@@ -54,46 +57,112 @@ pub(crate) struct StoredDocument {
     /// The stored comment count (absent in a damaged document).
     pub comment_count: Option<u64>,
     pub invalid_utf8: u64,
+    /// The story id (absent in a document built before stories).
+    pub story: Option<String>,
 }
 
 /// The tantivy document of an article whose source is `source`, read from
-/// `file` whose content hashes to `hash`.
+/// `file` whose content hashes to `hash`, in the story `story` (the indexer
+/// decides the stories before it adds documents: `indexer::stories`).
 pub(crate) fn build(
     fields: &Fields,
     article: &Article,
     source: Option<&str>,
     file: &FileEntry,
     hash: u64,
+    story: &StoryOf<'_>,
 ) -> TantivyDocument {
-    let mut doc = TantivyDocument::default();
-    doc.add_text(fields.id, &article.id);
-    doc.add_text(fields.path, &article.path);
-    if let Some(date) = article.date {
-        doc.add_i64(fields.date, schema::date_value(date));
+    let parts = StoredDocument {
+        id: article.id.clone(),
+        path: article.path.clone(),
+        date: article.date.map(schema::date_value),
+        source: source.map(str::to_string),
+        headline: article.headline.clone(),
+        body: article.body_text(),
+        notice: article.notice.clone(),
+        comments: article.comments.clone(),
+        comment_count: Some(article.comments.len() as u64),
+        invalid_utf8: article.invalid_utf8 as u64,
+        story: None,
+    };
+    let bookkeeping = Bookkeeping {
+        size: file.size,
+        mtime_ns: file.mtime_ns,
+        hash,
+    };
+    assemble(fields, &parts, &bookkeeping, story)
+}
+
+/// A document's story: the story id and its body's band keys
+/// (`story::Signature::band_keys`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StoryOf<'a> {
+    pub id: &'a str,
+    pub bands: &'a [u64],
+}
+
+/// The `story_key` column's value for the story `id`: what search collapses
+/// and counts stories by (xxh3, 64 bits: two stories of one archive share a
+/// key with a chance of about n²/2⁶⁵, one in 37 million for a million
+/// stories).
+pub(crate) fn story_key(id: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
+}
+
+/// What the index records of a document's file (its fast-only columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Bookkeeping {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub hash: u64,
+}
+
+/// The tantivy document of stored parts, their file's bookkeeping and
+/// their story: what [`build`] adds, and what the indexer adds again when a
+/// document's story changes (the stored parts, the columns and the story
+/// are all it needs; `story` in `doc` is ignored).
+pub(crate) fn assemble(
+    fields: &Fields,
+    doc: &StoredDocument,
+    file: &Bookkeeping,
+    story: &StoryOf<'_>,
+) -> TantivyDocument {
+    let mut out = TantivyDocument::default();
+    out.add_text(fields.id, &doc.id);
+    out.add_text(fields.path, &doc.path);
+    if let Some(date) = doc.date {
+        out.add_i64(fields.date, date);
     }
-    if let Some(source) = source {
-        doc.add_text(fields.source, source);
-        doc.add_text(fields.source_key, source);
-        doc.add_text(fields.source_text, source);
+    if let Some(source) = &doc.source {
+        out.add_text(fields.source, source);
+        out.add_text(fields.source_key, source);
+        out.add_text(fields.source_text, source);
     }
-    let body = article.body_text();
-    doc.add_text(fields.headline, &article.headline);
-    doc.add_text(fields.headline_words, &article.headline);
-    doc.add_text(fields.body_words, &body);
-    doc.add_text(fields.body, body);
-    if let Some(notice) = &article.notice {
-        doc.add_text(fields.notice, notice);
+    out.add_text(fields.headline, &doc.headline);
+    out.add_text(fields.headline_words, &doc.headline);
+    out.add_text(fields.body_words, &doc.body);
+    out.add_text(fields.body, &doc.body);
+    if let Some(notice) = &doc.notice {
+        out.add_text(fields.notice, notice);
     }
-    for comment in &article.comments {
-        doc.add_text(fields.comments, comment);
-        doc.add_text(fields.comments_words, comment);
+    for comment in &doc.comments {
+        out.add_text(fields.comments, comment);
+        out.add_text(fields.comments_words, comment);
     }
-    doc.add_u64(fields.comment_count, article.comments.len() as u64);
-    doc.add_u64(fields.invalid_utf8, article.invalid_utf8 as u64);
-    doc.add_u64(fields.file_size, file.size);
-    doc.add_i64(fields.file_mtime, file.mtime_ns);
-    doc.add_u64(fields.file_hash, hash);
-    doc
+    out.add_text(fields.story, story.id);
+    out.add_u64(fields.story_key, story_key(story.id));
+    for &band in story.bands {
+        out.add_u64(fields.story_bands, band);
+    }
+    out.add_u64(
+        fields.comment_count,
+        doc.comment_count.unwrap_or(doc.comments.len() as u64),
+    );
+    out.add_u64(fields.invalid_utf8, doc.invalid_utf8);
+    out.add_u64(fields.file_size, file.size);
+    out.add_i64(fields.file_mtime, file.mtime_ns);
+    out.add_u64(fields.file_hash, file.hash);
+    out
 }
 
 /// The parts of a stored document of the newsidx schema. Missing fields
@@ -116,6 +185,7 @@ pub(crate) fn read(fields: &Fields, doc: &TantivyDocument) -> StoredDocument {
             .collect(),
         comment_count: number(fields.comment_count),
         invalid_utf8: number(fields.invalid_utf8).unwrap_or(0),
+        story: text(fields.story),
     }
 }
 
@@ -131,6 +201,7 @@ impl From<StoredDocument> for StoredArticle {
     /// paragraphs at `\n`.
     fn from(doc: StoredDocument) -> StoredArticle {
         StoredArticle {
+            story: doc.story.unwrap_or_else(|| doc.id.clone()),
             id: doc.id,
             path: doc.path,
             date: doc.date.and_then(schema::date_of_value).map(format_date),
@@ -168,7 +239,17 @@ mod tests {
             size: text.len() as u64,
             mtime_ns: 0,
         };
-        let doc = build(&fields(), &article, article.source.as_deref(), &file, 7);
+        let doc = build(
+            &fields(),
+            &article,
+            article.source.as_deref(),
+            &file,
+            7,
+            &StoryOf {
+                id: "000_wire",
+                bands: &[],
+            },
+        );
         let stored = StoredArticle::from(read(&fields(), &doc));
         assert_eq!(stored.date.as_deref(), Some("1665-11-16"));
         assert_eq!(stored.body, article.body);
@@ -176,6 +257,7 @@ mod tests {
         assert_eq!(stored.notice.as_deref(), Some("Shared notice."));
         assert_eq!(stored.source.as_deref(), Some("The Herald"));
         assert_eq!((stored.id.as_str(), stored.repaired), ("001_a", false));
+        assert_eq!(stored.story, "000_wire");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use tantivy::{DocAddress, TantivyDocument, Term};
 use crate::document::{self, StoredArticle};
 use crate::error::Result;
 use crate::query::{self, Matcher, QueryBuilder, QueryError, Text};
-use crate::search::{CommentSnippet, Generators, NO_WORDS, SearchRequest};
+use crate::search::{CommentSnippet, Generators, KeyMap, NO_WORDS, SearchRequest};
 use crate::searcher::Searcher;
 use crate::walk;
 
@@ -52,6 +52,63 @@ pub(crate) fn get(searcher: &Searcher, id_or_path: &str) -> Result<Vec<StoredArt
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(found)
+}
+
+/// See [`Searcher::story`].
+pub(crate) fn story(searcher: &Searcher, story: &str) -> Result<Vec<StoredArticle>> {
+    let mut found = find(searcher, searcher.fields().story, story)?;
+    // Earliest first: by date (undated last), then id, then path; the
+    // story's first article is its id.
+    found.sort_by(|a, b| {
+        (a.date.is_none(), &a.date, &a.id, &a.path).cmp(&(
+            b.date.is_none(),
+            &b.date,
+            &b.id,
+            &b.path,
+        ))
+    });
+    Ok(found)
+}
+
+/// See [`Searcher::stories`]: the live documents counted by their
+/// `story_key` column, then the story ids read from the `story` term
+/// dictionary (whose terms hash to the keys).
+pub(crate) fn stories(searcher: &Searcher, min_copies: u64) -> Result<Vec<(String, u64)>> {
+    let engine = |e| searcher.engine_error(e);
+    let mut counts: KeyMap<u64> = KeyMap::default();
+    for segment in searcher.tantivy().segment_readers() {
+        let keys = segment
+            .fast_fields()
+            .column_opt::<u64>("story_key")
+            .map_err(engine)?;
+        let Some(keys) = keys else { continue };
+        for doc in segment.doc_ids_alive() {
+            if let Some(key) = keys.first(doc) {
+                *counts.entry(key).or_default() += 1;
+            }
+        }
+    }
+    let mut out: Vec<(String, u64)> = Vec::new();
+    for segment in searcher.tantivy().segment_readers() {
+        let inverted = segment
+            .inverted_index(searcher.fields().story)
+            .map_err(engine)?;
+        let mut stream = inverted
+            .terms()
+            .stream()
+            .map_err(|e| searcher.engine_error(e.into()))?;
+        while stream.advance() {
+            let name = String::from_utf8_lossy(stream.key());
+            // Each story once, though its id is in several segments.
+            if let Some(n) = counts.remove(&document::story_key(&name))
+                && n >= min_copies.max(1)
+            {
+                out.push((name.into_owned(), n));
+            }
+        }
+    }
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(out)
 }
 
 /// See [`Searcher::matching_comments`].

@@ -108,6 +108,49 @@ impl Searcher {
         crate::lookup::get(self, id_or_path)
     }
 
+    /// The articles of the story `story` (a story id, as in [`Hit::story`]
+    /// and [`StoredArticle::story`]), earliest first: by date, undated last,
+    /// then by id. Empty when no article has that story.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let dir = tempfile::tempdir()?;
+    /// # let archive = dir.path().join("archive");
+    /// # std::fs::create_dir_all(archive.join("a"))?;
+    /// # let body = "The ferry company said on Monday that fares on all crossings of the bay \
+    /// #     would rise by a third from June, the first rise in six years, blaming fuel.\n\
+    /// #     Commuters who cross twice a day would pay about 30 crowns more a week, the \
+    /// #     company said, and the council will discuss the fares on Thursday evening.";
+    /// # std::fs::write(archive.join("a/001_wire.txt"), format!(" date 2020-05-04 Ferry fares to rise\n{body}"))?;
+    /// # std::fs::write(archive.join("a/002_paper.txt"), format!(" date 2020-05-05 Bay fares up a third\n{body}"))?;
+    /// use newsidx::Index;
+    /// use newsidx::search::SearchRequest;
+    ///
+    /// let index = Index::create(dir.path().join("index"))?;
+    /// index.index_dir(&archive, &Default::default())?;
+    /// let searcher = index.searcher()?;
+    /// let results = searcher.search(&SearchRequest::new("ferry fares"))?;
+    /// // One story, two matching copies; the story's id is its first article's.
+    /// assert_eq!((results.total, results.stories), (2, 1));
+    /// let hit = &results.hits[0];
+    /// assert_eq!((hit.story.as_str(), hit.copies), ("001_wire", 2));
+    /// let copies = searcher.story(&hit.story)?;
+    /// assert_eq!(copies.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["001_wire", "002_paper"]);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// [`Hit::story`]: crate::search::Hit::story
+    pub fn story(&self, story: &str) -> Result<Vec<StoredArticle>> {
+        crate::lookup::story(self, story)
+    }
+
+    /// The stories of at least `min_copies` articles, most copies first (then
+    /// by story id): each story's id and its number of articles. Use
+    /// [`Searcher::story`] for the articles of one.
+    pub fn stories(&self, min_copies: u64) -> Result<Vec<(String, u64)>> {
+        crate::lookup::stories(self, min_copies)
+    }
+
     /// The articles named by `id_or_path` (as [`Searcher::get`] names them),
     /// each with its comments that match `request`'s query (searched as in
     /// comments, with its `any`), whole and marked, in article order.

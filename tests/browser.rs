@@ -551,7 +551,13 @@ async fn journey(client: &Client, server: &Server) {
         js(client, "return document.getElementById('hits').start").await,
         11
     );
-    let pages = documents.div_ceil(10);
+    // Each story once: the pages are pages of stories.
+    let stories = page_two["stories"].as_u64().expect("stories");
+    assert!(
+        stories < documents,
+        "the sample corpus has syndicated copies"
+    );
+    let pages = stories.div_ceil(10);
     assert_eq!(
         text_of(client, "#pager .page").await,
         format!("page 2 of {pages}")
@@ -560,6 +566,51 @@ async fn journey(client: &Client, server: &Server) {
     wait(client, "!location.search.includes('offset')").await;
     wait_for_results(client, "/?q=*").await;
     assert_eq!(headlines(client).await, page_one);
+
+    // A syndicated story: shown once, its other copies a click away, and
+    // every copy with "every copy" ticked.
+    client
+        .goto(&server.url("/?q=gale+claims"))
+        .await
+        .expect("goto");
+    wait_for_results(client, "/?q=gale").await;
+    let wire = api(
+        server,
+        "/api/search?q=gale+claims&facets=source&timeline=year",
+    );
+    let copies = wire["hits"][0]["copies"].as_u64().expect("copies");
+    assert!(copies > 1, "a story with copies first: {wire}");
+    let others = copies - 1;
+    let noun = if others == 1 { "copy" } else { "copies" };
+    assert_eq!(
+        text_of(client, "#hits > li:first-child .copies").await,
+        format!("+{others} other matching {noun} of this story")
+    );
+    click(client, "#hits > li:first-child .copies a").await;
+    wait(
+        client,
+        "location.pathname.startsWith('/articles/') && !document.getElementById('article-view').hidden",
+    )
+    .await;
+    let listed = js(
+        client,
+        "return document.querySelectorAll('#article-view ul.copies li').length",
+    )
+    .await;
+    assert!(listed.as_u64().expect("a count") >= others, "{listed}");
+    client.back().await.expect("back");
+    wait_for_results(client, "/?q=gale").await;
+    click(client, "#all_copies").await;
+    wait_for_results(client, "all_copies=true").await;
+    let every = api(
+        server,
+        "/api/search?q=gale+claims&all_copies=true&facets=source&timeline=year",
+    );
+    assert_eq!(headlines(client).await, api_headlines(&every));
+    assert!(
+        every["hits"].as_array().expect("hits").len()
+            > wire["hits"].as_array().expect("hits").len()
+    );
 
     // A malformed query: the message and where the problem is.
     client

@@ -305,7 +305,8 @@ fn a_cancelled_rebuild_leaves_the_old_index_and_searches_never_see_it_shrink() {
     assert_eq!(unique_paths(&index), old);
     assert_eq!(unique_paths(&Index::open(&idx).unwrap()), old);
 
-    // A complete rebuild is published at once, in one commit.
+    // A complete rebuild is published at once, in one commit, with its
+    // stories.
     fs::remove_file(root.join(&old[0])).unwrap();
     let mut complete = common::frequent_commits(2);
     complete.rebuild = true;

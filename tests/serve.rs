@@ -976,6 +976,8 @@ const PARAM_NAMES: &[&str] = &[
     "facets",
     "timeline",
     "per_comment",
+    "all_copies",
+    "count_by",
     "matching",
     "Q",
     "",

@@ -48,6 +48,7 @@
 //! | `comments` | array of strings | reader comments, in order |
 //! | `comment_count` | number | length of `comments` |
 //! | `invalid_utf8` | number | invalid UTF-8 sequences repaired while reading (0: none) |
+//! | `story` | string or `null` | the story id: the `id` of the earliest copy of this body (its own `id` when it has none); `null` in an export of a folder, which no index grouped |
 //!
 //! The keys are the stored and searchable fields of the newsidx schema
 //! (`schema/fields.json`), with its names and types; the bookkeeping fields
@@ -80,7 +81,7 @@ use crate::searcher::Searcher;
 use crate::walk::{self, FileEntry, Found};
 
 /// The keys of every exported line, in order.
-pub const KEYS: [&str; 12] = [
+pub const KEYS: [&str; 13] = [
     "id",
     "path",
     "date",
@@ -93,6 +94,7 @@ pub const KEYS: [&str; 12] = [
     "comments",
     "comment_count",
     "invalid_utf8",
+    "story",
 ];
 
 /// Files parsed at a time: bounds memory, and the unit of parallel work.
@@ -126,6 +128,10 @@ pub struct ExportedArticle {
     pub comment_count: u64,
     /// Invalid UTF-8 sequences repaired while reading.
     pub invalid_utf8: u64,
+    /// The story id (the id of the earliest copy of this article's body):
+    /// from an index; `None` from a folder, where no index grouped the
+    /// copies.
+    pub story: Option<String>,
 }
 
 impl ExportedArticle {
@@ -145,6 +151,7 @@ impl ExportedArticle {
             comments: article.comments,
             comment_count,
             invalid_utf8: article.invalid_utf8 as u64,
+            story: None,
         }
     }
 
@@ -164,6 +171,7 @@ impl ExportedArticle {
             comment_count: doc.comment_count.unwrap_or(doc.comments.len() as u64),
             comments: doc.comments,
             invalid_utf8: doc.invalid_utf8,
+            story: doc.story,
         }
     }
 
@@ -408,7 +416,9 @@ mod tests {
         ));
         assert!(json.contains(r#""body":"Lede\nSecond""#), "{json}");
         assert!(json.contains(r#""notice":null"#), "{json}");
-        assert!(json.contains(r#""comments":["one","two"],"comment_count":2,"invalid_utf8":0}"#));
+        assert!(json.contains(
+            r#""comments":["one","two"],"comment_count":2,"invalid_utf8":0,"story":null}"#
+        ));
     }
 
     #[test]
@@ -433,10 +443,22 @@ mod tests {
             size: 1,
             mtime_ns: 0,
         };
-        let doc = document::build(&fields, &a, a.source.as_deref(), &file, 0);
+        let story = document::StoryOf {
+            id: &a.id,
+            bands: &[],
+        };
+        let doc = document::build(&fields, &a, a.source.as_deref(), &file, 0, &story);
         let from_doc = ExportedArticle::from_stored(document::read(&fields, &doc));
         let from_article = ExportedArticle::from_article(a.clone(), a.source.clone());
-        assert_eq!(from_doc, from_article);
+        // A document is added as a story of its own; the folder knows none.
+        assert_eq!(from_doc.story.as_deref(), Some(a.id.as_str()));
+        assert_eq!(
+            ExportedArticle {
+                story: None,
+                ..from_doc
+            },
+            from_article
+        );
     }
 
     #[test]

@@ -86,6 +86,7 @@ impl Index {
             source_from: None,
             analysis: Some(analysis_fingerprint(&index)),
             racy_from_ns: None,
+            stories_pending: false,
         };
         let mut writer = index
             .writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000)

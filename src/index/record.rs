@@ -34,6 +34,12 @@ pub struct IndexRecord {
     /// recently modified file could not be verified. `None`: every file.
     #[serde(default)]
     pub racy_from_ns: Option<i64>,
+    /// Whether the stories of this commit may be out of date: a run commits
+    /// its documents first, then the stories it settled from them in a
+    /// second commit. A commit with this set (a run stopped or crashed
+    /// between the two) makes the next run settle every story again.
+    #[serde(default)]
+    pub stories_pending: bool,
 }
 
 impl IndexRecord {
@@ -68,6 +74,7 @@ pub(super) fn record_of(path: &Path, metas: IndexMeta) -> Result<IndexRecord> {
                 source_from: None,
                 analysis: None,
                 racy_from_ns: None,
+                stories_pending: false,
             });
         }
         return Err(Error::NotAnIndex {

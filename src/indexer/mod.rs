@@ -62,15 +62,17 @@ mod plan;
 mod progress;
 mod report;
 mod run;
+mod stories;
 mod writer;
 
 #[cfg(test)]
 pub(crate) mod faults;
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use serde::Serialize;
@@ -130,6 +132,9 @@ pub enum Phase {
     Indexing,
     /// Writing the commit and merging segments.
     Committing,
+    /// Reading and signing the bodies of the new and changed files, and
+    /// working out their stories (before `Indexing`).
+    Stories,
 }
 
 /// A progress report, given to [`IndexOptions::progress`].
@@ -247,6 +252,8 @@ pub(crate) fn index_dir(index: &Index, dir: &Path, options: &IndexOptions) -> Re
     };
     report.threads = writer::threads(options, &mut report.notes);
     let (mut writer, record, known) = writer::begin(index, options, &root, report.threads)?;
+    // The last commit: the stories of the articles the run does not touch.
+    let before = index.reader().searcher();
     let progress = Reporter::new(options);
     progress.send(Phase::Walking);
     let walk = walk::walk(&root);
@@ -265,19 +272,57 @@ pub(crate) fn index_dir(index: &Index, dir: &Path, options: &IndexOptions) -> Re
             // Until the run is complete, files it has not verified yet
             // may be racily clean: commits keep the old threshold.
             racy_from_ns: record.racy_from_ns,
+            // Until the run's stories are all written.
+            stories_pending: true,
         },
     };
     // Before any work: an emptied or unmounted archive folder is refused at
     // once, and the writer is dropped with nothing written.
     publish.guard.check(report.deleted)?;
-    run.index_work(index, &mut writer, &work, &publish, &mut report, &progress)?;
+    progress.send(Phase::Stories);
+    let signed = run.sign(&work, report.threads)?;
+    let complete = match signed {
+        Some((signed, gone)) => {
+            let scope = if options.rebuild || known.is_empty() {
+                stories::Scope::Fresh
+            } else if record.stories_pending {
+                stories::Scope::All
+            } else {
+                stories::Scope::Touched
+            };
+            let mut removed: HashSet<String> = gone.into_iter().collect();
+            removed.extend(report.deleted_files.iter().map(|d| d.path.clone()));
+            removed.extend(
+                signed
+                    .iter()
+                    .filter(|s| known.contains_key(&s.entry.path))
+                    .map(|s| s.entry.path.clone()),
+            );
+            run.stories = stories::plan(index, &before, scope, signed, &removed)?;
+            report.stories_checked = run.stories.checked;
+            report.stories_changed = run.stories.rewrites();
+            progress.send(Phase::Indexing);
+            run.index_work(index, &mut writer, &work, &publish, &mut report, &progress)?;
+            if !report.interrupted {
+                run.stories.rewrite(index, &before, &writer)?;
+            }
+            !report.interrupted
+        }
+        None => {
+            report.interrupted = true;
+            report.not_processed = work.len() as u64;
+            false
+        }
+    };
+    drop(before);
     if report.interrupted && options.rebuild {
         // Abandon the rebuild: the index stays as it was.
         writer.rollback().map_err(|e| index.engine_error(e))?;
     } else {
-        if !report.interrupted {
+        if complete {
             publish.record.racy_from_ns = Some(run.next_racy_from(run_started_ns));
         }
+        publish.record.stories_pending = !complete || run.off_plan.load(Ordering::Relaxed);
         progress.send(Phase::Committing);
         writer::commit(index, &mut writer, &publish, &mut report)?;
     }

@@ -108,6 +108,11 @@ pub struct IndexReport {
     pub mb_per_s: f64,
     /// Commits written.
     pub commits: u32,
+    /// Articles whose story the run worked out: the new and changed ones
+    /// and those whose stories they may change.
+    pub stories_checked: u64,
+    /// Unchanged articles whose story changed (added again with it).
+    pub stories_changed: u64,
     /// Documents in the index after the run.
     pub documents: u64,
     /// Whether the run was cancelled before it finished.

@@ -3,7 +3,7 @@
 //! writer, batch by batch.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -12,14 +12,16 @@ use tantivy::{IndexWriter, TantivyError, Term};
 use super::plan::Known;
 use super::progress::Reporter;
 use super::report::{IndexReport, KeptFile, KeptReason};
+use super::stories::{Plan, Signed};
 use super::writer::{self, Publish};
 use super::{BATCH, IndexOptions};
 use crate::article::{self, Skip};
-use crate::document;
+use crate::document::{self, StoryOf};
 use crate::error::Result;
 use crate::files::{self, ReadFailure, SkippedFile};
 use crate::index::{Index, IndexRecord};
 use crate::schema::Fields;
+use crate::story::{self, Entry, Params, Signer};
 use crate::walk::{FileEntry, MTIME_UNKNOWN};
 
 #[cfg(test)]
@@ -46,6 +48,16 @@ enum Outcome {
     WriterFailed(TantivyError),
 }
 
+/// The outcome of one file of the sign pass.
+enum Signing {
+    Signed(Signed),
+    /// Unchanged content, or a file that cannot be read now (its document
+    /// stays): the story of its document stays.
+    Same,
+    /// An indexed file whose document the indexing pass will delete.
+    Gone(String),
+}
+
 /// The state of one run shared by the rayon workers.
 pub(super) struct Run<'a> {
     fields: &'a Fields,
@@ -69,6 +81,13 @@ pub(super) struct Run<'a> {
     delete_first: bool,
     /// Paths still in the archive (or kept despite a read error).
     pub present: HashSet<String>,
+    /// The stories of the documents this run adds
+    /// ([`super::stories::plan`]).
+    pub stories: Plan,
+    /// Whether a document was added without the story the plan made for it
+    /// (its file changed between the sign pass and its indexing): the
+    /// commit then leaves the stories pending.
+    pub off_plan: AtomicBool,
     bytes_read: AtomicU64,
 }
 
@@ -90,6 +109,8 @@ impl<'a> Run<'a> {
             unverified_from_ns: AtomicI64::new(i64::MAX),
             delete_first: !options.rebuild && !known.is_empty(),
             present: HashSet::new(),
+            stories: Plan::default(),
+            off_plan: AtomicBool::new(false),
             bytes_read: AtomicU64::new(0),
         }
     }
@@ -140,6 +161,85 @@ impl<'a> Run<'a> {
         Ok(())
     }
 
+    /// The sign pass: reads, hashes, parses and signs, on `threads` rayon
+    /// threads, every file of `work` whose content is new or changed (the
+    /// indexing pass reads them again, from the page cache as a rule).
+    /// Returns the signed articles and the paths of indexed files that the
+    /// indexing pass will delete (vanished, too large, no longer an
+    /// article); a file that cannot be read now keeps its document and is
+    /// neither. `None` when the run is cancelled.
+    pub(super) fn sign(
+        &self,
+        work: &[FileEntry],
+        threads: usize,
+    ) -> Result<Option<(Vec<Signed>, Vec<String>)>> {
+        let pool = files::thread_pool(threads, "sign")?;
+        let mut signed = Vec::new();
+        let mut gone = Vec::new();
+        for batch in work.chunks(BATCH) {
+            if self
+                .options
+                .cancel
+                .as_ref()
+                .is_some_and(|c| c.load(Ordering::SeqCst))
+            {
+                return Ok(None);
+            }
+            let outcomes: Vec<Signing> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map_init(
+                        || Signer::new(Params::DEFAULT),
+                        |signer, file| self.sign_file(signer, file),
+                    )
+                    .collect()
+            });
+            for outcome in outcomes {
+                match outcome {
+                    Signing::Signed(s) => signed.push(s),
+                    Signing::Gone(path) => gone.push(path),
+                    Signing::Same => {}
+                }
+            }
+        }
+        Ok(Some((signed, gone)))
+    }
+
+    /// Signs one file of the sign pass.
+    fn sign_file(&self, signer: &mut Signer, file: &FileEntry) -> Signing {
+        let known = self.known.get(&file.rel).filter(|_| !self.options.rebuild);
+        let gone = || match known {
+            Some(_) => Signing::Gone(file.rel.clone()),
+            None => Signing::Same,
+        };
+        let (bytes, entry) = match self.read(file) {
+            Ok(read) => read,
+            Err(ReadFailure::Unreadable(_)) => return Signing::Same,
+            Err(_) => return gone(),
+        };
+        let hash = files::content_hash(&bytes);
+        if known.is_some_and(|k| (k.hash, k.size, k.mtime_ns) == (hash, entry.size, entry.mtime_ns))
+        {
+            // What the indexing pass will find unchanged.
+            return Signing::Same;
+        }
+        let article = match article::parse(&bytes, &file.rel, &self.options.parse) {
+            Ok(article) => article,
+            Err(_) => return gone(),
+        };
+        let signature = signer.sign(&article.body);
+        Signing::Signed(Signed {
+            bands: signature.band_keys(&Params::DEFAULT),
+            entry: Entry {
+                path: article.path,
+                id: article.id,
+                date: article.date,
+                signature,
+            },
+            hash,
+        })
+    }
+
     /// Notes that the document of `path` stays without its content being
     /// verified in this run.
     pub(super) fn kept_unverified(&self, path: &str) {
@@ -183,7 +283,27 @@ impl<'a> Run<'a> {
             Err(skip) => return self.remove(writer, file, known.is_some(), skip),
         };
         let source = self.options.source_from.source(&article);
-        let doc = document::build(self.fields, &article, source, &entry, hash);
+        let doc = match self.stories.get(&file.rel).filter(|p| p.hash == hash) {
+            Some(planned) => {
+                let story = StoryOf {
+                    id: &planned.story,
+                    bands: &planned.bands,
+                };
+                document::build(self.fields, &article, source, &entry, hash, &story)
+            }
+            None => {
+                // Not the content the sign pass saw: a story of its own
+                // until the next run groups it.
+                self.off_plan.store(true, Ordering::Relaxed);
+                let bands = story::sign_stored_body(&article.body_text(), false)
+                    .band_keys(&Params::DEFAULT);
+                let story = StoryOf {
+                    id: &article.id,
+                    bands: &bands,
+                };
+                document::build(self.fields, &article, source, &entry, hash, &story)
+            }
+        };
         if self.delete_first {
             writer.delete_term(Term::from_field_text(self.fields.path, &file.rel));
         }
@@ -220,6 +340,7 @@ impl<'a> Run<'a> {
     ) -> Outcome {
         match failure {
             ReadFailure::Unreadable(skip) if known && !self.options.rebuild => {
+                self.note_off_plan(file);
                 Outcome::Kept(KeptFile {
                     path: file.rel.clone(),
                     reason: KeptReason::Unreadable,
@@ -242,8 +363,17 @@ impl<'a> Run<'a> {
         }
     }
 
+    /// Notes a file that the sign pass signed but that is not indexed now
+    /// (it changed between the two passes): the stories stay pending.
+    fn note_off_plan(&self, file: &FileEntry) {
+        if self.stories.get(&file.rel).is_some() {
+            self.off_plan.store(true, Ordering::Relaxed);
+        }
+    }
+
     /// Skips a file, deleting its document if it had one.
     fn remove(&self, writer: &IndexWriter, file: &FileEntry, known: bool, skip: Skip) -> Outcome {
+        self.note_off_plan(file);
         let deleted = known.then(|| {
             if !self.options.rebuild {
                 writer.delete_term(Term::from_field_text(self.fields.path, &file.rel));

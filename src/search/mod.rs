@@ -44,6 +44,7 @@
 //! # }
 //! ```
 
+mod collapse;
 pub(crate) mod counts;
 mod filters;
 mod kwic;
@@ -58,6 +59,7 @@ use serde::Serialize;
 use time::Date;
 
 pub use crate::query::build::{FieldWeights, SearchIn};
+pub(crate) use collapse::KeyMap;
 pub use filters::{DateEnd, parse_date_filter};
 pub(crate) use kwic::kwic;
 pub use kwic::{KwicLine, KwicRequest, KwicSummary, KwicText};
@@ -131,6 +133,27 @@ pub struct SearchRequest {
     /// Suggest spellings for plain words that are missing or rare
     /// ("did you mean"; see [`Suggestion`]).
     pub suggest: bool,
+    /// Show each story once (its best copy), with the count of its
+    /// matching articles; `false`: every article.
+    pub collapse: bool,
+    /// What facets and timelines count: articles (the default) or stories.
+    pub counted: Counted,
+}
+
+/// What facets and timelines count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Counted {
+    /// Matching articles: every copy of a story counts.
+    #[default]
+    Articles,
+    /// Matching stories. In a timeline and the year facet, each story
+    /// counts once, in the period of its earliest matching article
+    /// (undated when none of them has a date): a timeline of stories shows
+    /// when stories broke, not how widely they were reprinted. In the
+    /// source facet, each story counts once for each source that ran a
+    /// matching copy of it (unknown: a copy without a source).
+    Stories,
 }
 
 impl SearchRequest {
@@ -157,7 +180,34 @@ impl SearchRequest {
             comment_snippets: MAX_COMMENT_SNIPPETS,
             weights: FieldWeights::default(),
             suggest: false,
+            collapse: true,
+            counted: Counted::Articles,
         }
+    }
+
+    /// What facets and timelines count: matching articles (the default) or
+    /// matching stories ([`Counted::Stories`] says how).
+    pub fn counted(mut self, counted: Counted) -> Self {
+        self.counted = counted;
+        self
+    }
+
+    /// Each story once (the default), or every matching article (`false`).
+    ///
+    /// Collapsed, a page holds stories: each by its best copy (the best
+    /// score, or the earliest or latest by date with [`SortOrder::Oldest`]
+    /// or [`SortOrder::Newest`]), and [`Hit::copies`] counts its matching
+    /// articles. Paging goes over stories, so a story is on one page only;
+    /// [`SearchResults::total`] still counts articles.
+    ///
+    /// ```
+    /// use newsidx::search::SearchRequest;
+    /// let every_copy = SearchRequest::new("ferry fares").collapse(false);
+    /// assert!(!every_copy.collapse && SearchRequest::new("x").collapse);
+    /// ```
+    pub fn collapse(mut self, on: bool) -> Self {
+        self.collapse = on;
+        self
     }
 
     /// Only articles dated in `from..=to` (either end may be open).
@@ -276,6 +326,12 @@ pub struct Hit {
     pub score: Option<f32>,
     /// Number of comments of the article.
     pub comment_count: usize,
+    /// The story id: the `id` of the earliest article among the syndicated
+    /// copies of this article's body (its own `id` when it has none).
+    pub story: String,
+    /// Matching articles of this hit's story, itself included (1: no other
+    /// copy matches).
+    pub copies: u64,
     /// Quoted text with the matched terms marked.
     pub snippets: Snippets,
 }
@@ -309,6 +365,8 @@ pub struct SearchResults {
     pub filters: Filters,
     /// Number of matching articles (all of them, not just this page).
     pub total: u64,
+    /// Number of distinct stories among the matching articles.
+    pub stories: u64,
     /// Time taken, in milliseconds.
     pub took_ms: f64,
     /// Hits skipped.

@@ -9,12 +9,13 @@ use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query, TermQuery
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
+use super::collapse::{self, Best, Collapse, KeyMap, StoryCounter};
 use super::counts::{CountCollector, Counting, Counts};
 use super::filters;
 use super::snippet::Generators;
 use super::suggest;
 use super::timeline::Wanted;
-use super::{Hit, SearchRequest, SearchResults, Snippets, SortOrder};
+use super::{Counted, Hit, SearchRequest, SearchResults, Snippets, SortOrder};
 use crate::document::{self, StoredArticle};
 use crate::error::Result;
 use crate::query::Node;
@@ -26,6 +27,10 @@ pub(crate) const NO_WORDS: &str = "the query has no searchable words: words are 
 
 /// A page of hits: each document's score (`None` when sorted by date).
 type Page = Vec<(Option<f32>, DocAddress)>;
+
+/// What the one pass collects: the page, the total of articles, the counts,
+/// and every matching story with its best copy, by story key.
+type Collected = (Page, usize, Option<Counts>, KeyMap<Best>);
 
 /// Runs `request` on `searcher`.
 pub(crate) fn run(searcher: &Searcher, request: &SearchRequest) -> Result<SearchResults> {
@@ -61,6 +66,18 @@ pub(crate) fn run_node(
     excluded: Vec<Term>,
 ) -> Result<SearchResults> {
     let started = Instant::now();
+    if request.counted == Counted::Stories
+        && request.timeline.is_some()
+        && (request.timeline_share || request.timeline_by_source.is_some())
+    {
+        // A share of stories over a total of articles would mean nothing,
+        // and stories run in several papers belong to no one source.
+        return Err(QueryError::value(
+            "stories",
+            "a timeline that counts stories has no shares and no lines per source: count articles for those",
+        )
+        .into());
+    }
     let mut builder = QueryBuilder::new(searcher.tantivy(), searcher.fields())
         .weights(request.weights)
         .search_in(request.search_in)
@@ -95,9 +112,14 @@ pub(crate) fn run_node(
             .timeline_by_source
             .filter(|_| request.timeline.is_some()),
     };
-    let (top, total, counts) = collect(searcher, &*query, request, &wanted)?;
+    let (top, total, counts, stories) = collect(searcher, &*query, request, &wanted)?;
     let top = if request.limit == 0 { Vec::new() } else { top };
-    let hits = hits(searcher, &top, matchers, request)?;
+    let mut hits = hits(searcher, &top, matchers, request)?;
+    // The matching copies of each hit's story.
+    for hit in &mut hits {
+        let key = document::story_key(&hit.story);
+        hit.copies = stories.get(&key).map_or(1, |best| best.copies.max(1));
+    }
     let totals = match wanted.share {
         true => Some(totals(searcher, request, &filters.source_names, &wanted)?),
         false => None,
@@ -111,6 +133,7 @@ pub(crate) fn run_node(
         query: request.query.clone(),
         filters,
         total: total as u64,
+        stories: stories.len() as u64,
         took_ms: started.elapsed().as_secs_f64() * 1000.0,
         offset: request.offset,
         limit: request.limit,
@@ -160,31 +183,61 @@ fn exclude(query: Box<dyn Query>, excluded: Vec<Term>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(clauses))
 }
 
-/// One pass over the matching documents: the page, the total, and the
-/// counts when `wanted` asks for any.
+/// One pass over the matching documents: the page, the total, the counts
+/// when `wanted` asks for any, and every matching story (best first).
 fn collect(
     searcher: &Searcher,
     query: &dyn Query,
     request: &SearchRequest,
     wanted: &Wanted,
-) -> Result<(Page, usize, Option<Counts>)> {
-    let counting = wanted.any().then_some(CountCollector(counting(wanted)));
+) -> Result<Collected> {
+    let by_stories = request.counted == Counted::Stories;
+    let counting = (wanted.any() && !by_stories).then_some(CountCollector(counting(wanted)));
+    let collapse = Collapse { sort: request.sort };
     // There are never more hits than documents: clamping the page keeps
     // tantivy from overflowing `offset + limit` or sizing its buffers for
     // a huge page.
     let docs = usize::try_from(searcher.documents()).unwrap_or(usize::MAX);
     let limit = request.limit.clamp(1, docs.max(1));
     let offset = request.offset.min(docs);
-    let top = TopDocs::with_limit(limit).and_offset(offset);
     let engine = searcher.tantivy();
     let error = |e| searcher.engine_error(e);
+    // Counting stories takes a pass of its own (only when asked for).
+    let story_counts = match wanted.any() && by_stories {
+        true => Some(
+            engine
+                .search(
+                    query,
+                    &StoryCounter {
+                        sources: wanted.sources,
+                        days: wanted.years || wanted.timeline.is_some(),
+                    },
+                )
+                .map_err(error)?,
+        ),
+        false => None,
+    };
+    if request.collapse {
+        // The page is a slice of the stories, each by its best copy.
+        let (total, counts, stories) = engine
+            .search(query, &(Count, counting, collapse))
+            .map_err(error)?;
+        let scored = request.sort == SortOrder::Relevance;
+        let top = collapse::rank(&stories, request.sort, offset.saturating_add(limit))
+            .into_iter()
+            .skip(offset)
+            .map(|best| (scored.then_some(best.score), best.address))
+            .collect();
+        return Ok((top, total, counts.or(story_counts), stories));
+    }
+    let top = TopDocs::with_limit(limit).and_offset(offset);
     Ok(match request.sort {
         SortOrder::Relevance => {
-            let (top, total, counts) = engine
-                .search(query, &(top.order_by_score(), Count, counting))
+            let (top, total, counts, stories) = engine
+                .search(query, &(top.order_by_score(), Count, counting, collapse))
                 .map_err(error)?;
             let top = top.into_iter().map(|(s, a)| (Some(s), a)).collect();
-            (top, total, counts)
+            (top, total, counts.or(story_counts), stories)
         }
         SortOrder::Newest | SortOrder::Oldest => {
             let order = match request.sort {
@@ -192,11 +245,11 @@ fn collect(
                 _ => Order::Asc,
             };
             let by_date = top.order_by_fast_field::<i64>("date", order);
-            let (top, total, counts) = engine
-                .search(query, &(by_date, Count, counting))
+            let (top, total, counts, stories) = engine
+                .search(query, &(by_date, Count, counting, collapse))
                 .map_err(error)?;
             let top = top.into_iter().map(|(_, a)| (None, a)).collect();
-            (top, total, counts)
+            (top, total, counts.or(story_counts), stories)
         }
     })
 }
@@ -232,6 +285,8 @@ fn hits(
             headline: article.headline,
             score: *score,
             comment_count: article.comments.len(),
+            story: article.story,
+            copies: 1,
             snippets,
         });
     }

@@ -9,8 +9,8 @@
 //! snippets mark the words).
 //! Words in fewer than two articles (nothing to relate), stop words, words
 //! under three letters and numbers are left out. The article itself is left
-//! out of the results by its path ([`excluded`] is the one place that says
-//! what else to leave out: once stories exist, its syndicated copies).
+//! out of the results by its path, and its syndicated copies by its story
+//! ([`excluded`]).
 
 use std::collections::HashMap;
 
@@ -60,10 +60,14 @@ pub(crate) fn similar(
     Ok(Some(results))
 }
 
-/// The terms whose documents are never similar to `article`: its own path;
-/// once stories exist (issue 11), also the paths of its story's copies.
+/// The terms whose documents are never similar to `article`: its own path,
+/// and its story (every syndicated copy of it, itself included).
 fn excluded(searcher: &Searcher, article: &StoredArticle) -> Vec<Term> {
-    vec![Term::from_field_text(searcher.fields().path, &article.path)]
+    let fields = searcher.fields();
+    vec![
+        Term::from_field_text(fields.path, &article.path),
+        Term::from_field_text(fields.story, &article.story),
+    ]
 }
 
 /// The article's words worth searching, heaviest first: (a word as written

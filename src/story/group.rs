@@ -1,16 +1,16 @@
 //! From signatures to stories, at once or incrementally.
 //!
-//! Two articles are *linked* when they share a band key and
-//! [`same_story`] holds for them. The linked articles form a graph; a story
-//! is made from one connected component of it (see [`Chaining`]), and its id
-//! is the `id` of its earliest article (by date, undated last, then by id,
-//! then by path). Since a story depends only on the articles of its
+//! Two articles are *linked* when they share [`Params::min_shared_bands`]
+//! band keys and [`same_story`] holds for them. The linked articles form a
+//! graph; stories are made within each connected component of it (see
+//! [`Chaining`]), and a story's id is the `id` of its earliest article (by
+//! date, undated last, then by id, then by path). Since a story depends only on the articles of its
 //! component, the grouping is the same whatever the order in which articles
 //! were added, and updating it after a change only needs the components that
 //! the changed articles touch ([`regroup`]).
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use time::Date;
 
@@ -46,59 +46,115 @@ impl Entry {
 /// the earliest article of its story (itself for a story of one or for the
 /// first article of a story). Paths must be unique.
 pub fn group(entries: &[Entry], params: &Params) -> Vec<usize> {
-    let mut bands: HashMap<u64, Vec<usize>> = HashMap::new();
-    let mut sets = DisjointSets::new(entries.len());
-    let mut seen = vec![usize::MAX; entries.len()];
-    for (i, entry) in entries.iter().enumerate() {
-        for key in entry.signature.band_keys(params) {
-            let posting = bands.entry(key).or_default();
-            for &j in posting.iter() {
-                if seen[j] != i {
-                    seen[j] = i;
-                    if same_story(&entry.signature, &entries[j].signature, params) {
-                        sets.union(i, j);
-                    }
-                }
-            }
-            posting.push(i);
-        }
-    }
-    let mut components: HashMap<usize, Vec<usize>> = HashMap::new();
-    for i in 0..entries.len() {
-        components.entry(sets.find(i)).or_default().push(i);
-    }
-    let mut story = (0..entries.len()).collect::<Vec<_>>();
-    for members in components.into_values() {
-        let refs: Vec<&Entry> = members.iter().map(|&i| &entries[i]).collect();
-        for (k, first) in cluster(&refs, params).into_iter().enumerate() {
-            story[members[k]] = members[first];
-        }
-    }
-    story
+    let refs: Vec<&Entry> = entries.iter().collect();
+    cluster(&refs, params)
 }
 
-/// Splits one component into stories: for each member, the position in
-/// `members` of its story's first article.
+/// Splits articles into stories: for each one, the position in `members`
+/// of its story's first article. Works on any set of articles that is a
+/// union of whole components (all of them, in [`group`]; one component, in
+/// [`regroup`]), since links never leave a component.
+///
+/// Articles with the same signature (identical running text, long enough
+/// to be grouped) are one node: they copy each other and are always one
+/// story, and an archive of wire copies holds many of them. The nodes are
+/// then taken from the earliest on; each is linked to the earlier nodes
+/// that share a band key with it and are copies ([`same_story`]), and
+/// joins the story of the earliest of them ([`Chaining::Components`]) or
+/// the earliest that leads a story ([`Chaining::Leader`]; with none, it
+/// leads a story of its own).
 fn cluster(members: &[&Entry], params: &Params) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..members.len()).collect();
-    order.sort_by(|&a, &b| members[a].cmp_age(members[b]));
-    let mut first = vec![order[0]; members.len()];
-    if params.chaining == Chaining::Components {
+    let mut first = vec![0; members.len()];
+    if members.is_empty() {
         return first;
     }
-    let same =
-        |a: usize, b: usize| same_story(&members[a].signature, &members[b].signature, params);
-    // Leaders, from the earliest: each article joins the earliest leader it
-    // copies, or leads a story of its own.
-    let mut leaders: Vec<usize> = Vec::new();
-    for &m in &order {
-        let leader = leaders.iter().copied().find(|&l| same(m, l));
-        first[m] = leader.unwrap_or_else(|| {
-            leaders.push(m);
-            m
-        });
+    // The nodes: identical long signatures together, each with its members
+    // earliest first.
+    let mut nodes: Vec<Vec<usize>> = Vec::new();
+    let mut by_signature: HashMap<&Signature, usize> = HashMap::new();
+    for (i, entry) in members.iter().enumerate() {
+        if entry.signature.is_short(params) {
+            nodes.push(vec![i]);
+            continue;
+        }
+        match by_signature.entry(&entry.signature) {
+            std::collections::hash_map::Entry::Occupied(node) => nodes[*node.get()].push(i),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(nodes.len());
+                nodes.push(vec![i]);
+            }
+        }
+    }
+    for node in &mut nodes {
+        node.sort_by(|&a, &b| members[a].cmp_age(members[b]));
+    }
+    nodes.sort_by(|a, b| members[a[0]].cmp_age(members[b[0]]));
+    // Each node's story, as the position of the node that starts it.
+    let mut story: Vec<usize> = (0..nodes.len()).collect();
+    match params.chaining {
+        Chaining::Leader => follow_leaders(members, &nodes, &mut story, params),
+        Chaining::Components => merge_linked(members, &nodes, &mut story, params),
+    }
+    for (n, node) in nodes.iter().enumerate() {
+        let head = nodes[story[n]][0];
+        for &i in node {
+            first[i] = head;
+        }
     }
     first
+}
+
+/// For [`Chaining::Leader`]: each node, from the earliest, joins the
+/// story of the earliest linked node that leads one, or leads its own.
+fn follow_leaders(members: &[&Entry], nodes: &[Vec<usize>], story: &mut [usize], params: &Params) {
+    let mut bands: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut shared = SharedKeys::new(nodes.len());
+    for n in 0..nodes.len() {
+        let signature = &members[nodes[n][0]].signature;
+        let keys = signature.band_keys(params);
+        let mut candidates = shared.candidates(&keys, &bands, params.min_shared_bands);
+        candidates.sort_unstable();
+        let leader = candidates
+            .into_iter()
+            .find(|&m| same_story(signature, &members[nodes[m][0]].signature, params));
+        match leader {
+            Some(leader) => story[n] = leader,
+            // Only leaders can be joined: only they need to be found.
+            None => {
+                for key in keys {
+                    bands.entry(key).or_default().push(n);
+                }
+            }
+        }
+    }
+}
+
+/// For [`Chaining::Components`]: makes `story` name, for each node, the
+/// earliest node of its connected component.
+fn merge_linked(members: &[&Entry], nodes: &[Vec<usize>], story: &mut [usize], params: &Params) {
+    let mut sets = DisjointSets::new(nodes.len());
+    let mut bands: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut shared = SharedKeys::new(nodes.len());
+    for (n, node) in nodes.iter().enumerate() {
+        let signature = &members[node[0]].signature;
+        let keys = signature.band_keys(params);
+        for m in shared.candidates(&keys, &bands, params.min_shared_bands) {
+            if sets.find(n) != sets.find(m)
+                && same_story(signature, &members[nodes[m][0]].signature, params)
+            {
+                sets.union(n, m);
+            }
+        }
+        for key in keys {
+            bands.entry(key).or_default().push(n);
+        }
+    }
+    let mut earliest: HashMap<usize, usize> = HashMap::new();
+    for (n, slot) in story.iter_mut().enumerate() {
+        let root = sets.find(n);
+        // Nodes are in age order: the first met is the earliest.
+        *slot = *earliest.entry(root).or_insert(n);
+    }
 }
 
 /// The stored articles of an archive, as [`regroup`] needs them.
@@ -191,19 +247,67 @@ impl Found {
 
 /// The articles linked to `entry`: sharing a band key and copies of it.
 fn linked<L: Lookup + ?Sized>(lookup: &L, entry: &Entry, params: &Params) -> Vec<Entry> {
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut out = Vec::new();
+    let mut shared: HashMap<String, (usize, Entry)> = HashMap::new();
     for key in entry.signature.band_keys(params) {
         for candidate in lookup.with_band_key(key) {
-            if candidate.path != entry.path
-                && seen.insert(candidate.path.clone())
-                && same_story(&entry.signature, &candidate.signature, params)
-            {
-                out.push(candidate);
+            if candidate.path != entry.path {
+                shared
+                    .entry(candidate.path.clone())
+                    .or_insert((0, candidate))
+                    .0 += 1;
             }
         }
     }
+    let mut out: Vec<Entry> = shared
+        .into_values()
+        .filter(|(k, candidate)| {
+            *k >= params.min_shared_bands
+                && same_story(&entry.signature, &candidate.signature, params)
+        })
+        .map(|(_, candidate)| candidate)
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+/// Counts the band keys that earlier nodes share with a node.
+struct SharedKeys {
+    count: Vec<u32>,
+    touched: Vec<usize>,
+}
+
+impl SharedKeys {
+    fn new(n: usize) -> SharedKeys {
+        SharedKeys {
+            count: vec![0; n],
+            touched: Vec::new(),
+        }
+    }
+
+    /// The nodes of `bands` that hold at least `min` of `keys`.
+    fn candidates(
+        &mut self,
+        keys: &[u64],
+        bands: &HashMap<u64, Vec<usize>>,
+        min: usize,
+    ) -> Vec<usize> {
+        for key in keys {
+            for &m in bands.get(key).into_iter().flatten() {
+                if self.count[m] == 0 {
+                    self.touched.push(m);
+                }
+                self.count[m] += 1;
+            }
+        }
+        let mut out = Vec::new();
+        for m in self.touched.drain(..) {
+            if self.count[m] as usize >= min.max(1) {
+                out.push(m);
+            }
+            self.count[m] = 0;
+        }
+        out
+    }
 }
 
 /// Union-find with path halving and union by size.

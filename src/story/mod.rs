@@ -44,26 +44,34 @@
 //! chosen on a labelled set built from Reuters-21578 and TIME; the method,
 //! the figures and the other values tried are in `benches/README.md`.
 //!
+//! # From pairs to stories
+//!
+//! Two articles are *linked* when their signatures share at least two band
+//! keys ([`Params::min_shared_bands`]: one shared key is often a stock
+//! phrase that unrelated bodies share) and the pair rule holds. Articles
+//! with the same signature are one node. Taken from the earliest, each
+//! node joins the story of the earliest linked node that leads a story, or
+//! leads a story of its own ([`Chaining::Leader`]): a paper that spliced two
+//! wire stories does not make them one, as a connected component would
+//! ([`Chaining::Components`], kept for comparison).
+//!
 //! # Using it in the indexer
 //!
-//! * **At parse time**, one [`Signer`] per worker signs
-//!   [`crate::article::Article::body`] (not the notice, not the comments).
-//!   Store the [`Signature::band_keys`] as an indexed, unstored `u64` field
-//!   (12 terms per article, none for a short body: about 150 bytes of index
-//!   per article, measured on the generated benchmark corpus, whose index
-//!   takes 3.6 KB per article), and the story id as a string field (indexed,
-//!   fast, stored). Storing [`Signature::to_bytes`] as well would cost about
-//!   another 335 bytes per article; rather sign the stored body again when
-//!   a signature is needed (about 15 µs for a 2 KB body).
+//! * **Before documents are written**, a sign pass reads and signs the
+//!   body of every new and changed file, [`crate::article::Article::body`]
+//!   (not the notice, not the comments), with one [`Signer`] per worker.
+//!   Each document gets its [`Signature::band_keys`] as an indexed, unstored
+//!   `u64` field (12 terms, none for a short body) and its story id as a
+//!   string (indexed, stored) and as a hash (a fast column).
 //! * **A first run** groups every article with [`group`], in memory (about
-//!   half a kilobyte per article: path, id, date and signature).
+//!   0.6 KB per article: path, id, date and signature).
 //! * **Later runs**: for each changed or removed article, its old [`Entry`]
-//!   (read before its document is deleted); for each added or changed one,
-//!   its new [`Entry`]; a [`Lookup`] that answers a band-key term query on
-//!   the archive as it is after the run (the index without the removed and
+//!   (from its stored body); for each added or changed one, its new
+//!   [`Entry`]; a [`Lookup`] that answers a band-key term query on the
+//!   archive as it is after the run (the index without the removed and
 //!   changed documents, plus the new ones). [`regroup`] returns the story
-//!   of every article whose story may have changed; rewrite those whose
-//!   stored id differs.
+//!   of every article whose story may have changed; the documents whose
+//!   stored story differs are added again.
 //!
 //! ```
 //! # // `newsidx::story` is public with the `unstable-story` feature only.
@@ -110,6 +118,25 @@ pub use signature::{
     Chaining, PARTICULARS, Params, SKETCH, Signature, SignatureError, Signer, Similarity, VERSION,
     same_story, signature,
 };
+
+/// The signature of a body as the index stores it (paragraphs joined with
+/// `\n`), with [`Params::DEFAULT`]: what the indexer signs when it adds an
+/// article (a sketch, for its band keys) and again, `exact`ly
+/// ([`Signer::exact`]), when it settles stories: both give the same band
+/// keys. Reuses one [`Signer`] of each kind per thread.
+pub(crate) fn sign_stored_body(body: &str, exact: bool) -> Signature {
+    thread_local! {
+        static SKETCHES: std::cell::RefCell<Signer> = std::cell::RefCell::new(Signer::new(Params::DEFAULT));
+        static EXACT: std::cell::RefCell<Signer> = std::cell::RefCell::new(Signer::exact(Params::DEFAULT));
+    }
+    let paragraphs: Vec<&str> = if body.is_empty() {
+        Vec::new()
+    } else {
+        body.split('\n').collect()
+    };
+    let signer = if exact { &EXACT } else { &SKETCHES };
+    signer.with(|signer| signer.borrow_mut().sign(&paragraphs))
+}
 
 #[cfg(test)]
 mod tests;

@@ -54,6 +54,10 @@ pub struct Params {
     pub sketch: usize,
     /// Band keys per signature (at most `sketch`).
     pub bands: usize,
+    /// Band keys two signatures must share to be compared: with one, a
+    /// shingle common to many unrelated bodies (a stock phrase) makes
+    /// every pair of them a candidate.
+    pub min_shared_bands: usize,
     /// Least share of the smaller shingle set found in the larger.
     pub min_containment: f32,
     /// Least Jaccard similarity of the two shingle sets.
@@ -93,6 +97,7 @@ impl Params {
         min_words: 20,
         sketch: SKETCH,
         bands: 12,
+        min_shared_bands: 2,
         min_containment: 0.4,
         min_jaccard: 0.15,
         min_shared: 12.0,
@@ -100,7 +105,7 @@ impl Params {
         min_figure_overlap: 0.5,
         min_names: 4,
         min_name_overlap: 0.5,
-        chaining: Chaining::Components,
+        chaining: Chaining::Leader,
     };
 }
 
@@ -112,7 +117,7 @@ impl Default for Params {
 
 /// A bottom-k sketch: how many distinct values a set has, and the least of
 /// them, ascending.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 struct Sketch {
     count: u32,
     least: Vec<u32>,
@@ -194,7 +199,7 @@ struct Overlap {
 }
 
 /// The near-duplicate signature of one article body.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Signature {
     words: u32,
     shingles: Sketch,
@@ -217,6 +222,9 @@ impl fmt::Debug for Signature {
 #[derive(Debug, Default)]
 pub struct Signer {
     params: Params,
+    /// Keep every value of each set, not a sketch: [`same_story`] then
+    /// compares the exact sets.
+    exact: bool,
     words: Vec<Word>,
     values: Vec<u32>,
 }
@@ -230,6 +238,20 @@ impl Signer {
         }
     }
 
+    /// A signer whose signatures hold the whole sets of shingles, figures
+    /// and names instead of sketches: [`same_story`] on two of them uses
+    /// the exact Jaccard similarity and containment rather than estimates,
+    /// and [`Signature::band_keys`] are the same as a sketch's. For
+    /// verifying candidates (the indexer signs stored bodies this way when
+    /// it settles stories); larger than a sketch, so not for storing.
+    pub fn exact(params: Params) -> Signer {
+        Signer {
+            params,
+            exact: true,
+            ..Signer::default()
+        }
+    }
+
     /// The signature of a body given as its paragraphs (the whole
     /// [`crate::article::Article::body`]: headline, byline, dateline and
     /// credits are removed here; notice and comments must not be passed).
@@ -238,12 +260,16 @@ impl Signer {
         text::words(paragraphs, &mut self.words);
         self.values.clear();
         shingles(&self.words, self.params.shingle, &mut self.values);
-        let shingles = Sketch::of(&mut self.values, self.params.sketch.min(SKETCH));
+        let (keep_shingles, keep_particulars) = match self.exact {
+            true => (usize::MAX, usize::MAX),
+            false => (self.params.sketch.min(SKETCH), PARTICULARS),
+        };
+        let shingles = Sketch::of(&mut self.values, keep_shingles);
         let mut particulars = |keep: fn(&Word) -> bool| {
             self.values.clear();
             let words = self.words.iter().filter(|w| keep(w));
             self.values.extend(words.map(|w| (w.hash >> 32) as u32));
-            Sketch::of(&mut self.values, PARTICULARS)
+            Sketch::of(&mut self.values, keep_particulars)
         };
         let figures = particulars(|w| w.numeric);
         let names = particulars(|w| w.name);
@@ -421,17 +447,20 @@ impl Signature {
     /// then 4 bytes per kept hash (at most `20 + 4 * (SKETCH + 2 *
     /// PARTICULARS)` = 404 bytes), little-endian.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let kept: usize = self.sketches().iter().map(|s| s.least.len()).sum();
-        let mut out = Vec::with_capacity(HEADER + 4 * kept);
+        // An exact signature ([`Signer::exact`]) is written as a sketch of
+        // its 255 least values: still a valid bottom-k sketch.
+        let kept = |s: &Sketch| s.least.len().min(usize::from(u8::MAX));
+        let total: usize = self.sketches().iter().map(|s| kept(s)).sum();
+        let mut out = Vec::with_capacity(HEADER + 4 * total);
         out.push(VERSION);
         out.extend_from_slice(&self.words.to_le_bytes());
         for s in self.sketches() {
             out.extend_from_slice(&s.count.to_le_bytes());
         }
         for s in self.sketches() {
-            out.push(s.least.len() as u8);
+            out.push(kept(s) as u8);
         }
-        for v in self.sketches().iter().flat_map(|s| &s.least) {
+        for v in self.sketches().iter().flat_map(|s| &s.least[..kept(s)]) {
             out.extend_from_slice(&v.to_le_bytes());
         }
         out

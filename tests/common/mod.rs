@@ -146,6 +146,7 @@ pub fn all_hits(index: &Index) -> Vec<Hit> {
     let documents = index.searcher().expect("searcher").documents() as usize;
     let request = SearchRequest::new("*")
         .page(documents + 10, 0)
+        .collapse(false)
         .snippets(false);
     let results = index.search(&request).expect("search *");
     assert_eq!(

@@ -196,3 +196,22 @@ fn holder(lines: &[&str]) -> Option<String> {
     let holder = holder.trim_end().trim_end_matches([',', ';']).trim_end();
     (!holder.is_empty()).then(|| holder.to_string())
 }
+
+/// The year of the valid date line and the copyright holder of one article
+/// file, read as [`scan`] reads them (`None` for a file that is no article).
+pub fn article_facts(path: &Path) -> Option<(Option<i32>, Option<String>)> {
+    let bytes = fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    if text.trim().is_empty() || bytes.contains(&0) {
+        return None;
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let lines: Vec<&str> = text.lines().collect();
+    let year = year_of_date_line(lines[0]);
+    let marker = lines
+        .iter()
+        .skip(1)
+        .position(|l| l.trim().eq_ignore_ascii_case("join the discussion"))
+        .map(|i| i + 1);
+    Some((year, holder(&lines[..marker.unwrap_or(lines.len())])))
+}

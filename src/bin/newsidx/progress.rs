@@ -41,6 +41,7 @@ pub(crate) fn callback(bar: ProgressBar) -> ProgressFn {
             bar.set_position(progress.files_done);
         }
         Phase::Committing => bar.set_message("committing"),
+        Phase::Stories => bar.set_message("stories"),
     })
 }
 

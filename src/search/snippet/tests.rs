@@ -104,6 +104,7 @@ fn comments_that_satisfy_the_query_come_first() {
         notice: None,
         comments: comments.iter().map(|c| c.to_string()).collect(),
         repaired: false,
+        story: "x".into(),
     };
     let s = generators.snippets(&article);
     assert_eq!(s.comments_matched, 4);

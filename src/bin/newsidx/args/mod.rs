@@ -22,7 +22,7 @@ mod search;
 #[cfg(all(feature = "serve", test))]
 pub use search::PeriodArg;
 #[cfg(feature = "serve")]
-pub use search::{FacetArg, InArg, SortArg};
+pub use search::{CountArg, FacetArg, InArg, SortArg};
 pub use search::{KwicArgs, KwicSortArg, SearchArgs, SimilarArgs};
 
 /// Full-text search for news archives.
@@ -63,6 +63,10 @@ pub enum Command {
     /// Show what an index holds: documents, sources, dates, comments, size.
     #[command(after_help = EXIT_CODES_HELP)]
     Stats(StatsArgs),
+    /// List the most syndicated stories: the articles that are copies of
+    /// one another, with their papers and dates.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Stories(StoriesArgs),
     /// Show one article from the index, by id (file stem) or path.
     ///
     /// Several articles can share an id (in different folders): all are shown.
@@ -311,6 +315,21 @@ pub struct StatsArgs {
     /// articles_with_comments, each source, each year) with a header.
     #[arg(long, conflicts_with = "json")]
     pub csv: bool,
+}
+
+/// Arguments of `newsidx stories`.
+#[derive(Debug, Args)]
+pub struct StoriesArgs {
+    /// Only stories of at least this many articles.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub min_copies: u64,
+    /// Stories to list, most copies first.
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    #[command(flatten)]
+    pub index: IndexPath,
+    #[command(flatten)]
+    pub json: JsonFlag,
 }
 
 /// Arguments of `newsidx show`.

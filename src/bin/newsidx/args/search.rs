@@ -84,6 +84,24 @@ impl From<PeriodArg> for Period {
     }
 }
 
+/// What facets and timelines count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CountArg {
+    /// Matching articles.
+    Articles,
+    /// Matching stories.
+    Stories,
+}
+
+impl From<CountArg> for newsidx::search::Counted {
+    fn from(arg: CountArg) -> newsidx::search::Counted {
+        match arg {
+            CountArg::Articles => newsidx::search::Counted::Articles,
+            CountArg::Stories => newsidx::search::Counted::Stories,
+        }
+    }
+}
+
 /// What a timeline is split by (`--by`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ByArg {
@@ -156,7 +174,17 @@ pub struct SearchArgs {
     /// level of comments), every matching comment of each hit.
     #[arg(long, conflicts_with_all = ["files_with_matches", "count"])]
     pub per_comment: bool,
-    /// Print only the paths of the matching articles' files, one a line.
+    /// What --facets and --timeline count: matching articles, or matching
+    /// stories (a story counts once: in the period of its earliest matching
+    /// copy, and once for each source that ran a matching copy).
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = CountArg::Articles)]
+    pub count_by: CountArg,
+    /// Show every matching article; by default each story (the syndicated
+    /// copies of one article) is shown once, by its best copy.
+    #[arg(long)]
+    pub all_copies: bool,
+    /// Print only the paths of the matching articles' files, one a line
+    /// (every copy of a story).
     #[arg(long, short = 'l', conflicts_with_all = ["count", "json"])]
     pub files_with_matches: bool,
     /// Print only the number of matching articles.
@@ -194,6 +222,8 @@ impl SearchArgs {
             .any(self.any)
             .sort(self.sort.into())
             .page(self.limit(), self.offset)
+            .collapse(!self.all_copies && !self.files_with_matches)
+            .counted(self.count_by.into())
             .snippets(!self.files_with_matches && !self.count && !self.csv)
             .suggest(!self.files_with_matches && !self.count && !self.csv)
             .comment_snippets(if self.per_comment {

@@ -10,6 +10,7 @@ mod parse;
 mod search;
 pub(crate) mod show;
 mod stats;
+mod stories;
 mod table;
 
 use std::collections::BTreeMap;
@@ -42,6 +43,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Index(args) => index::run(args, &mut out)?,
         Command::Stats(args) => stats::run(args, &mut out)?,
         Command::Show(args) => show::run(args, &mut out)?,
+        Command::Stories(args) => stories::run(args, &mut out)?,
         Command::Search(args) => search::run(args, &mut out)?,
         Command::Similar(args) => search::similar(args, &mut out)?,
         Command::Kwic(args) => kwic::run(args, &mut out)?,

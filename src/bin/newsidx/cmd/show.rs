@@ -19,16 +19,17 @@ pub(crate) fn run(args: &ShowArgs, out: &mut Out<impl Write>) -> anyhow::Result<
     if let (Some(query), Some(request)) = (&args.matching, args.matching_request()) {
         return run_matching(&searcher, query, &request, args, out);
     }
-    let articles = searcher.get(&args.id)?;
+    let articles = with_copies(&searcher, searcher.get(&args.id)?)?;
     if args.json.json {
         serde_json::to_writer_pretty(&mut out.w, &articles).context("cannot encode JSON")?;
         writeln!(out.w)?;
     } else {
-        for (i, article) in articles.iter().enumerate() {
+        for (i, shown) in articles.iter().enumerate() {
             if i > 0 {
                 writeln!(out.w)?;
             }
-            write_article(article, out)?;
+            write_article(&shown.article, out)?;
+            write_copies(&shown.other_copies, out)?;
         }
     }
     if articles.is_empty() {
@@ -44,6 +45,81 @@ fn not_found(args: &ShowArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit>
         args.id
     );
     Ok(Exit::Incomplete)
+}
+
+/// An article and the other articles of its story, as `--json` writes it
+/// (and `newsidx serve`'s `/api/articles/ID`).
+#[derive(Serialize)]
+pub(crate) struct Shown {
+    #[serde(flatten)]
+    article: StoredArticle,
+    /// The other articles of its story, earliest first.
+    other_copies: Vec<CopyOf>,
+}
+
+/// Another article of the same story.
+#[derive(Serialize)]
+pub(crate) struct CopyOf {
+    id: String,
+    path: String,
+    date: Option<String>,
+    source: Option<String>,
+    headline: String,
+}
+
+/// `articles`, each with the other articles of its story.
+pub(crate) fn with_copies(
+    searcher: &Searcher,
+    articles: Vec<StoredArticle>,
+) -> newsidx::Result<Vec<Shown>> {
+    articles
+        .into_iter()
+        .map(|article| {
+            let other_copies = searcher
+                .story(&article.story)?
+                .into_iter()
+                .filter(|a| a.path != article.path)
+                .map(|a| CopyOf {
+                    id: a.id,
+                    path: a.path,
+                    date: a.date,
+                    source: a.source,
+                    headline: a.headline,
+                })
+                .collect();
+            Ok(Shown {
+                article,
+                other_copies,
+            })
+        })
+        .collect()
+}
+
+/// The other articles of a story, one a line.
+fn write_copies(copies: &[CopyOf], out: &mut Out<impl Write>) -> anyhow::Result<()> {
+    if copies.is_empty() {
+        return Ok(());
+    }
+    let esc = out.terminal;
+    let w = &mut out.w;
+    let n = copies.len();
+    writeln!(w)?;
+    writeln!(
+        w,
+        "also in {n} paper{} (the same story):",
+        if n == 1 { "" } else { "s" }
+    )?;
+    for c in copies {
+        writeln!(
+            w,
+            "  {}  {}  {}  {}",
+            c.date.as_deref().unwrap_or("undated"),
+            maybe_escape(c.source.as_deref().unwrap_or("unknown"), esc),
+            maybe_escape(&c.id, esc),
+            maybe_escape(&c.headline, esc)
+        )?;
+    }
+    Ok(())
 }
 
 /// One article with its matching comments, as `--json` writes it (and

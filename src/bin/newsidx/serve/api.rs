@@ -14,7 +14,7 @@ use newsidx::{Error, ErrorKind, Index};
 
 use super::error::ApiError;
 use crate::args::{SearchArgs, ShowArgs};
-use crate::cmd::show::Matching;
+use crate::cmd::show::{Matching, with_copies};
 
 /// The index the server reads.
 pub(crate) struct Api {
@@ -75,7 +75,7 @@ impl Api {
         if articles.is_empty() {
             return Err(not_found(&args.id));
         }
-        to_json(&articles)
+        to_json(&with_copies(&searcher, articles).map_err(api_error)?)
     }
 
     /// `newsidx stats --json`.

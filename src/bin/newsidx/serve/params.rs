@@ -40,6 +40,8 @@ pub(crate) const SEARCH_PARAMS: &[&str] = &[
     "by",
     "top",
     "per_comment",
+    "all_copies",
+    "count_by",
 ];
 
 /// The parameters of `GET /api/articles/{id}`.
@@ -231,6 +233,10 @@ pub(crate) fn search_args(raw: Option<&str>) -> Result<SearchArgs, ApiError> {
         by: p.choice("by")?,
         top: p.number("top", MAX_TOP)?.unwrap_or(5),
         per_comment: p.flag("per_comment")?,
+        all_copies: p.flag("all_copies")?,
+        count_by: p
+            .choice("count_by")?
+            .unwrap_or(crate::args::CountArg::Articles),
         files_with_matches: false,
         count: false,
         csv: false,
@@ -282,7 +288,7 @@ mod tests {
         let args = search_args(Some(
             "q=storm+%22sea+wall%22&from=2011&to=2012-06&source=Herald&source=gazette\
              &unknown_source=1&in=comments&sort=oldest&limit=5&offset=20&any=true\
-             &facets=source,year&timeline=month&per_comment",
+             &facets=source,year&timeline=month&per_comment&all_copies&count_by=stories",
         ))
         .expect("valid");
         assert_eq!(args.query, ["storm \"sea wall\""]);
@@ -299,6 +305,7 @@ mod tests {
         assert_eq!((args.limit, args.offset), (Some(5), 20));
         assert_eq!(args.facets, [FacetArg::Source, FacetArg::Year]);
         assert_eq!(args.timeline, Some(PeriodArg::Month));
+        assert!(args.all_copies && args.count_by == crate::args::CountArg::Stories);
         assert!(args.json.json && !args.count && !args.files_with_matches);
     }
 
@@ -311,6 +318,7 @@ mod tests {
         );
         assert_eq!((args.limit, args.offset), (None, 0));
         assert!(args.facets.is_empty() && args.timeline.is_none() && !args.any);
+        assert!(!args.all_copies && args.count_by == crate::args::CountArg::Articles);
     }
 
     #[test]

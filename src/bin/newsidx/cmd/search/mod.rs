@@ -29,7 +29,8 @@ pub(crate) fn run(args: &SearchArgs, out: &mut Out<impl Write>) -> anyhow::Resul
     warn_about_flags_in_the_query(&env::args().collect::<Vec<_>>());
     let request = args.request().map_err(newsidx::Error::from)?;
     let index = Index::open(args.index.path())?;
-    let results = index.search(&request)?;
+    let searcher = index.searcher()?;
+    let results = searcher.search(&request)?;
     if results.total == 0 && index.first_run_in_progress()? {
         return Err(newsidx::Error::IndexingInProgress {
             path: index.path().to_path_buf(),
@@ -69,7 +70,16 @@ pub(crate) fn run(args: &SearchArgs, out: &mut Out<impl Write>) -> anyhow::Resul
     if args.per_comment {
         write_comment_lines(&results, style, &mut out.w)?;
     } else {
-        write_results(&results, style, places, &mut out.w)?;
+        let others = if request.collapse {
+            results
+                .hits
+                .iter()
+                .map(|hit| Ok(also_in(hit, &searcher.story(&hit.story)?)))
+                .collect::<anyhow::Result<Vec<_>>>()?
+        } else {
+            Vec::new()
+        };
+        write_results(&results, &others, style, places, &mut out.w)?;
     }
     Ok(found)
 }
@@ -98,11 +108,37 @@ pub(crate) fn similar(args: &SimilarArgs, out: &mut Out<impl Write>) -> anyhow::
     };
     write_results(
         &results,
+        &[],
         Style::new(args.color, out.terminal),
         places,
         &mut out.w,
     )?;
     Ok(found)
+}
+
+/// The line naming the other articles of a hit's story (`None` for a story
+/// of one): `also in 2 papers: Harbor Valley Gazette 1987-03-06, ...`.
+fn also_in(hit: &Hit, story: &[newsidx::StoredArticle]) -> Option<String> {
+    let others: Vec<String> = story
+        .iter()
+        .filter(|a| a.path != hit.path)
+        .map(|a| {
+            format!(
+                "{} {}",
+                a.source.as_deref().unwrap_or("unknown"),
+                a.date.as_deref().unwrap_or("undated")
+            )
+        })
+        .collect();
+    if others.is_empty() {
+        return None;
+    }
+    let noun = if others.len() == 1 { "paper" } else { "papers" };
+    Some(format!(
+        "also in {} {noun}: {}",
+        others.len(),
+        others.join(", ")
+    ))
 }
 
 /// Warns about words after `--` that are options of `search` (`-n 0`):

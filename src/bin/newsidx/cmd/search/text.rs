@@ -10,6 +10,7 @@ use super::{BOLD, Places, Style, shell_word};
 
 pub(super) fn write_results(
     r: &SearchResults,
+    others: &[Option<String>],
     style: Style,
     places: Places<'_>,
     w: &mut impl Write,
@@ -24,6 +25,9 @@ pub(super) fn write_results(
     for (i, hit) in r.hits.iter().enumerate() {
         writeln!(w)?;
         write_hit(r.offset + i + 1, hit, r, style, places, w)?;
+        if let Some(line) = others.get(i).and_then(Option::as_ref) {
+            writeln!(w, "     {}", style.text(line))?;
+        }
     }
     if r.hits.is_empty() && r.total > 0 && r.limit > 0 {
         writeln!(w, "(no hits on this page: --offset is past the last hit)")?;
@@ -63,8 +67,15 @@ fn header(r: &SearchResults) -> String {
     } else {
         format!(", showing {}-{}", r.offset + 1, r.offset + r.hits.len())
     };
+    // Collapsed, the hits are stories: say how many.
+    let stories = if r.stories != r.total {
+        let noun = if r.stories == 1 { "story" } else { "stories" };
+        format!(" in {} {noun}", r.stories)
+    } else {
+        String::new()
+    };
     format!(
-        "{} {noun} {verb} {}{shown} ({:.1} ms)",
+        "{} {noun} {verb} {}{stories}{shown} ({:.1} ms)",
         r.total,
         shell_word(&r.query),
         r.took_ms

@@ -13,7 +13,7 @@
 
 const PAGE_SIZE = 10;
 const SEARCH_KEYS = ['q', 'from', 'to', 'source', 'unknown_source', 'in', 'sort', 'limit',
-  'offset', 'any', 'facets', 'timeline', 'per_comment'];
+  'offset', 'any', 'facets', 'timeline', 'per_comment', 'all_copies', 'count_by'];
 const FILTER_KEYS = ['from', 'to', 'source', 'unknown_source'];
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -204,6 +204,12 @@ function fillForm(params) {
   $('in').value = params.get('in') || 'all';
   $('timeline').value = params.get('timeline') || 'year';
   $('any').checked = ['true', '1', ''].includes(params.get('any'));
+  $('all_copies').checked = collapsedOff(params);
+}
+
+// Whether the URL asks for every copy of a story rather than each story once.
+function collapsedOff(params) {
+  return ['true', '1', ''].includes(params.get('all_copies'));
 }
 
 // The page's URL for the form's values; the filters not on the form
@@ -222,8 +228,9 @@ function formHref() {
   if ($('sort').value !== 'relevance') params.set('sort', $('sort').value);
   if ($('in').value !== 'all') params.set('in', $('in').value);
   if ($('any').checked) params.set('any', 'true');
+  if ($('all_copies').checked) params.set('all_copies', 'true');
   if ($('timeline').value !== 'year') params.set('timeline', $('timeline').value);
-  for (const key of ['limit', 'per_comment', 'facets']) {
+  for (const key of ['limit', 'per_comment', 'facets', 'count_by']) {
     if (now.has(key)) params.set(key, now.get(key));
   }
   const search = params.toString();
@@ -332,7 +339,8 @@ function renderHits(r) {
   if (f.any) parts.push('any word');
   $('summary').replaceChildren(
     h('strong', {}, plural(r.total, 'article', 'articles')),
-    ` ${r.total === 1 ? 'matches' : 'match'} `, h('q', {}, r.query), shown,
+    ` ${r.total === 1 ? 'matches' : 'match'} `, h('q', {}, r.query),
+    collapsed() && r.stories < r.total ? ` in ${plural(r.stories, 'story', 'stories')}` : '', shown,
     parts.length ? h('span', { class: 'filters' }, ` (${parts.join(', ')})`) : '',
     h('span', { class: 'took' }, ` ${r.took_ms.toFixed(1)} ms`),
     ...didYouMean(r.suggestions || []),
@@ -355,6 +363,11 @@ function didYouMean(suggestions) {
   return [h('span', { class: 'suggestions' }, ' — did you mean: ', ...links)];
 }
 
+// Whether this page's results show each story once (the default).
+function collapsed() {
+  return !collapsedOff(new URLSearchParams(location.search));
+}
+
 function renderHit(hit, r) {
   const query = r.query;
   const any = r.filters.any;
@@ -365,6 +378,12 @@ function renderHit(hit, r) {
     h('p', { class: 'meta' }, meta.join(' · '), h('span', { class: 'path' }, hit.path)),
   );
   if (rest && rest.highlights.length) item.append(h('p', { class: 'snippet' }, marked(rest)));
+  if (hit.copies > 1) {
+    // The other matching copies of its story: the article page lists them.
+    const others = hit.copies - 1;
+    item.append(h('p', { class: 'copies' }, link(articleHref(hit.id, query, any),
+      `+${plural(others, 'other matching copy', 'other matching copies')} of this story`)));
+  }
   if (hit.snippets.comments.length) {
     item.append(h('ul', { class: 'cited' }, hit.snippets.comments.map((c) => h('li', {},
       link(articleHref(hit.id, query, any, c.number), `comment ${c.number} of ${c.of}`), ': ',
@@ -382,8 +401,10 @@ function renderPager(r) {
   const pager = $('pager');
   pager.replaceChildren();
   const size = r.limit || PAGE_SIZE;
-  if (r.total <= size) return;
-  const pages = Math.ceil(r.total / size);
+  // Collapsed results are pages of stories, not of articles.
+  const count = collapsed() ? r.stories : r.total;
+  if (count <= size) return;
+  const pages = Math.ceil(count / size);
   const page = Math.floor(r.offset / size) + 1;
   const to = (offset) => withParams((p) => {
     if (offset > 0) p.set('offset', String(offset));
@@ -391,7 +412,7 @@ function renderPager(r) {
   });
   if (page > 1) pager.append(link(to(Math.max(0, r.offset - size)), '← Previous'));
   pager.append(h('span', { class: 'page' }, `page ${page} of ${pages.toLocaleString()}`));
-  if (r.offset + size < r.total) pager.append(link(to(r.offset + size), 'Next →'));
+  if (r.offset + size < count) pager.append(link(to(r.offset + size), 'Next →'));
 }
 
 function renderFacets(results, facets) {
@@ -580,6 +601,13 @@ function renderArticle(a, match, query) {
     a.notice ? h('p', { class: 'notice' }, a.notice) : null,
     a.repaired ? h('p', { class: 'notice' }, 'Invalid UTF-8 in the file was replaced by �.') : null,
   );
+  const copies = a.other_copies || [];
+  if (copies.length) {
+    node.append(h('h2', {}, `Also in ${plural(copies.length, 'paper', 'papers')} (the same story)`),
+      h('ul', { class: 'copies' }, copies.map((c) => h('li', {},
+        link(articleHref(c.id, query, false), c.headline), ' ',
+        h('span', { class: 'meta' }, [c.date || 'undated', c.source || 'unknown source'].join(' · '))))));
+  }
   if (a.comments.length) {
     const heading = match
       ? `${plural(a.comments.length, 'comment', 'comments')}, ${match.comments_matched.toLocaleString()} matching `
@@ -604,7 +632,7 @@ function start() {
     event.preventDefault();
     navigate(formHref());
   });
-  for (const id of ['sort', 'in', 'timeline', 'any']) {
+  for (const id of ['sort', 'in', 'timeline', 'any', 'all_copies']) {
     $(id).addEventListener('change', () => {
       if (hasSearch(new URLSearchParams(location.search)) || $('q').value.trim()) navigate(formHref());
     });

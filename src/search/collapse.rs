@@ -1,0 +1,318 @@
+//! Collapsing hits by story: collectors over the `story_key` column (a
+//! 64-bit hash of the story id, [`crate::document::story_key`]), so that a
+//! story is told from another by one number, in every segment alike.
+//!
+//! [`Collapse`] keeps, for each story among the matching articles, its best
+//! copy (best score, or earliest or latest date) and how many of its
+//! articles match; [`rank`] orders the stories by their best copies, so a
+//! page of stories is a slice of one order: a story is on one page only,
+//! whatever the page size. Ties go to the lower document address, as
+//! tantivy's `TopDocs` does, and undated articles come last in both date
+//! orders. [`StoryCounter`] counts stories for facets and timelines.
+
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::SortOrder;
+use super::counts::Counts;
+
+/// Story keys are hashes already: a map of them needs no hashing again.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A map keyed by story keys.
+pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+
+/// The best copy of a story and its count of matching articles.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Best {
+    /// The score (relevance; 0 when sorted by date).
+    pub score: Score,
+    /// The date (`YYYYMMDD`; `None`: undated).
+    pub date: Option<i64>,
+    pub address: DocAddress,
+    /// Matching articles of the story.
+    pub copies: u64,
+}
+
+/// Whether `a` ranks before `b` in the order `sort`.
+fn cmp(sort: SortOrder, a: &Best, b: &Best) -> Ordering {
+    let by_key = match sort {
+        SortOrder::Relevance => b.score.total_cmp(&a.score),
+        SortOrder::Oldest => (a.date.is_none(), a.date).cmp(&(b.date.is_none(), b.date)),
+        SortOrder::Newest => (a.date.is_none(), std::cmp::Reverse(a.date))
+            .cmp(&(b.date.is_none(), std::cmp::Reverse(b.date))),
+    };
+    by_key.then(a.address.cmp(&b.address))
+}
+
+/// Folds `candidate` (one article, or the best of a segment) into `best`.
+fn fold(sort: SortOrder, best: &mut Best, candidate: Best) {
+    let copies = best.copies + candidate.copies;
+    if cmp(sort, &candidate, best) == Ordering::Less {
+        *best = candidate;
+    }
+    best.copies = copies;
+}
+
+/// The first `keep` stories of `stories` in the order `sort`, best first.
+pub(crate) fn rank(stories: &KeyMap<Best>, sort: SortOrder, keep: usize) -> Vec<Best> {
+    let mut all: Vec<Best> = stories.values().copied().collect();
+    if keep < all.len() {
+        all.select_nth_unstable_by(keep, |a, b| cmp(sort, a, b));
+        all.truncate(keep);
+    }
+    all.sort_unstable_by(|a, b| cmp(sort, a, b));
+    all
+}
+
+/// Collects every matching story with its best copy, by story key.
+pub(crate) struct Collapse {
+    pub sort: SortOrder,
+}
+
+/// [`Collapse`] in one segment.
+pub(crate) struct SegmentCollapse {
+    sort: SortOrder,
+    segment: SegmentOrdinal,
+    keys: Option<Column<u64>>,
+    dates: Option<Column<i64>>,
+    best: KeyMap<Best>,
+}
+
+impl SegmentCollector for SegmentCollapse {
+    type Fruit = KeyMap<Best>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let address = DocAddress::new(self.segment, doc);
+        let candidate = Best {
+            score,
+            date: self.dates.as_ref().and_then(|c| c.first(doc)),
+            address,
+            copies: 1,
+        };
+        // A document without a key (none in an index newsidx wrote) is a
+        // story of its own: keyed apart from every hash by its address.
+        let key = match self.keys.as_ref().and_then(|c| c.first(doc)) {
+            Some(key) => key,
+            None => own_key(address),
+        };
+        let sort = self.sort;
+        self.best
+            .entry(key)
+            .and_modify(|best| fold(sort, best, candidate))
+            .or_insert(candidate);
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.best
+    }
+}
+
+/// The key of a document without one: its address (hashes collide with it
+/// no more than with each other).
+fn own_key(address: DocAddress) -> u64 {
+    (u64::from(address.segment_ord) << 32 | u64::from(address.doc_id)) ^ 0x5157_0000_0000_0000
+}
+
+impl Collector for Collapse {
+    type Fruit = KeyMap<Best>;
+    type Child = SegmentCollapse;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentCollapse> {
+        let fast = reader.fast_fields();
+        Ok(SegmentCollapse {
+            sort: self.sort,
+            segment,
+            keys: fast.column_opt::<u64>("story_key")?,
+            dates: fast.column_opt::<i64>("date")?,
+            best: KeyMap::default(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.sort == SortOrder::Relevance
+    }
+
+    fn merge_fruits(&self, fruits: Vec<KeyMap<Best>>) -> tantivy::Result<KeyMap<Best>> {
+        let mut fruits = fruits.into_iter();
+        let mut merged = fruits.next().unwrap_or_default();
+        for fruit in fruits {
+            for (key, best) in fruit {
+                merged
+                    .entry(key)
+                    .and_modify(|b| fold(self.sort, b, best))
+                    .or_insert(best);
+            }
+        }
+        Ok(merged)
+    }
+}
+
+/// Counts matching stories for facets and timelines (see
+/// [`super::Counted`]): a story in the period of its earliest matching
+/// copy, and once for each source that ran a matching copy.
+pub(crate) struct StoryCounter {
+    pub sources: bool,
+    pub days: bool,
+}
+
+/// [`StoryCounter`] in one segment.
+pub(crate) struct SegmentStoryCounter {
+    segment: SegmentOrdinal,
+    keys: Option<Column<u64>>,
+    days: bool,
+    /// The dates (`None` in a segment without a dated document).
+    dates: Option<Column<i64>>,
+    count_sources: bool,
+    /// The sources (`None` in a segment without a known source).
+    sources: Option<StrColumn>,
+    earliest: KeyMap<Option<i64>>,
+    /// `(story, source ordinal)` pairs.
+    ran: HashSet<(u64, Option<u64>)>,
+}
+
+/// The stories of one segment: each story's earliest date, and `(story,
+/// source)` pairs.
+type StoryFruit = (KeyMap<Option<i64>>, HashSet<(u64, Option<String>)>);
+
+fn earlier(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+impl SegmentCollector for SegmentStoryCounter {
+    type Fruit = tantivy::Result<StoryFruit>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let key = match self.keys.as_ref().and_then(|c| c.first(doc)) {
+            Some(key) => key,
+            None => own_key(DocAddress::new(self.segment, doc)),
+        };
+        if self.days {
+            let date = self.dates.as_ref().and_then(|c| c.first(doc));
+            self.earliest
+                .entry(key)
+                .and_modify(|d| *d = earlier(*d, date))
+                .or_insert(date);
+        }
+        if self.count_sources {
+            let source = self.sources.as_ref().and_then(|c| c.term_ords(doc).next());
+            self.ran.insert((key, source));
+        }
+    }
+
+    fn harvest(self) -> tantivy::Result<StoryFruit> {
+        let mut names: HashMap<u64, String> = HashMap::new();
+        let mut ran = HashSet::with_capacity(self.ran.len());
+        for (key, ord) in self.ran {
+            let name = match (ord, &self.sources) {
+                (Some(ord), Some(column)) => {
+                    if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(ord) {
+                        let mut name = String::new();
+                        if column.ord_to_str(ord, &mut name)? {
+                            slot.insert(name);
+                        }
+                    }
+                    names.get(&ord).cloned()
+                }
+                _ => None,
+            };
+            ran.insert((key, name));
+        }
+        Ok((self.earliest, ran))
+    }
+}
+
+impl Collector for StoryCounter {
+    type Fruit = Counts;
+    type Child = SegmentStoryCounter;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentStoryCounter> {
+        let fast = reader.fast_fields();
+        Ok(SegmentStoryCounter {
+            segment,
+            keys: fast.column_opt::<u64>("story_key")?,
+            days: self.days,
+            dates: match self.days {
+                true => fast.column_opt::<i64>("date")?,
+                false => None,
+            },
+            count_sources: self.sources,
+            sources: match self.sources {
+                true => fast.str("source")?,
+                false => None,
+            },
+            earliest: KeyMap::default(),
+            ran: HashSet::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<tantivy::Result<StoryFruit>>) -> tantivy::Result<Counts> {
+        let mut earliest: KeyMap<Option<i64>> = KeyMap::default();
+        let mut ran: HashSet<(u64, Option<String>)> = HashSet::new();
+        for fruit in fruits {
+            let (dates, sources) = fruit?;
+            for (key, date) in dates {
+                earliest
+                    .entry(key)
+                    .and_modify(|d| *d = earlier(*d, date))
+                    .or_insert(date);
+            }
+            ran.extend(sources);
+        }
+        let mut counts = Counts::default();
+        if self.days {
+            for date in earliest.into_values() {
+                match date {
+                    Some(day) => *counts.days.entry(day).or_default() += 1,
+                    None => counts.undated += 1,
+                }
+            }
+        }
+        if self.sources {
+            for (_, source) in ran {
+                match source {
+                    Some(name) => *counts.sources.entry(name).or_default() += 1,
+                    None => counts.unknown_source += 1,
+                }
+            }
+        }
+        Ok(counts)
+    }
+}
