@@ -501,6 +501,7 @@ fn sweep(base: &[Doc], originals: usize, seeds: &[u64]) {
         v("8 bands", |p| p.bands = 8),
         v("16 bands", |p| p.bands = 16),
         v("components chaining", |p| p.chaining = Chaining::Components),
+        v("leader chaining", |p| p.chaining = Chaining::Leader),
         v("1 shared band", |p| p.min_shared_bands = 1),
         v("3 shared bands", |p| p.min_shared_bands = 3),
         v("no name check", |p| p.min_name_overlap = 0.0),

@@ -323,6 +323,7 @@ pub(crate) fn index_dir(index: &Index, dir: &Path, options: &IndexOptions) -> Re
             publish.record.racy_from_ns = Some(run.next_racy_from(run_started_ns));
         }
         publish.record.stories_pending = !complete || run.off_plan.load(Ordering::Relaxed);
+        report.stories_pending = publish.record.stories_pending;
         progress.send(Phase::Committing);
         writer::commit(index, &mut writer, &publish, &mut report)?;
     }

@@ -113,6 +113,9 @@ pub struct IndexReport {
     pub stories_checked: u64,
     /// Unchanged articles whose story changed (added again with it).
     pub stories_changed: u64,
+    /// Whether the run left its stories unfinished (cancelled, or a file
+    /// changed while it ran): the next run groups every article again.
+    pub stories_pending: bool,
     /// Documents in the index after the run.
     pub documents: u64,
     /// Whether the run was cancelled before it finished.

@@ -49,7 +49,8 @@ pub(crate) type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 pub(crate) struct Best {
     /// The score (relevance; 0 when sorted by date).
     pub score: Score,
-    /// The date (`YYYYMMDD`; `None`: undated).
+    /// The date (`YYYYMMDD`; `None`: undated, or not read when sorted by
+    /// relevance).
     pub date: Option<i64>,
     pub address: DocAddress,
     /// Matching articles of the story.
@@ -150,8 +151,15 @@ impl Collector for Collapse {
             sort: self.sort,
             segment,
             keys: fast.column_opt::<u64>("story_key")?,
-            dates: fast.column_opt::<i64>("date")?,
-            best: KeyMap::default(),
+            // Relevance ranks by score alone: no date to read per article.
+            dates: match self.sort {
+                SortOrder::Relevance => None,
+                SortOrder::Newest | SortOrder::Oldest => fast.column_opt::<i64>("date")?,
+            },
+            best: KeyMap::with_capacity_and_hasher(
+                (reader.num_docs() as usize / 16).min(1 << 16),
+                Default::default(),
+            ),
         })
     }
 

@@ -12,6 +12,8 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use time::Date;
 
 use super::signature::{Chaining, Params, Signature, same_story};
@@ -59,10 +61,11 @@ pub fn group(entries: &[Entry], params: &Params) -> Vec<usize> {
 /// to be grouped) are one node: they copy each other and are always one
 /// story, and an archive of wire copies holds many of them. The nodes are
 /// then taken from the earliest on; each is linked to the earlier nodes
-/// that share a band key with it and are copies ([`same_story`]), and
-/// joins the story of the earliest of them ([`Chaining::Components`]) or
-/// the earliest that leads a story ([`Chaining::Leader`]; with none, it
-/// leads a story of its own).
+/// that share [`Params::min_shared_bands`] band keys with it and are copies
+/// ([`same_story`]), and joins the story of the earliest of them
+/// ([`Chaining::First`]) or of the earliest that leads a story
+/// ([`Chaining::Leader`]); with none, it starts a story of its own.
+/// [`Chaining::Components`] makes each connected component one story.
 fn cluster(members: &[&Entry], params: &Params) -> Vec<usize> {
     let mut first = vec![0; members.len()];
     if members.is_empty() {
@@ -93,6 +96,7 @@ fn cluster(members: &[&Entry], params: &Params) -> Vec<usize> {
     let mut story: Vec<usize> = (0..nodes.len()).collect();
     match params.chaining {
         Chaining::Leader => follow_leaders(members, &nodes, &mut story, params),
+        Chaining::First => follow_first(members, &nodes, &mut story, params),
         Chaining::Components => merge_linked(members, &nodes, &mut story, params),
     }
     for (n, node) in nodes.iter().enumerate() {
@@ -102,6 +106,48 @@ fn cluster(members: &[&Entry], params: &Params) -> Vec<usize> {
         }
     }
     first
+}
+
+/// For [`Chaining::First`]: each node joins the story of the earliest
+/// earlier node it is linked to. Which node that is depends on the links
+/// only, not on other nodes' stories: the links are found on rayon
+/// threads, then the stories follow them from the earliest node on.
+fn follow_first(members: &[&Entry], nodes: &[Vec<usize>], story: &mut [usize], params: &Params) {
+    let keys: Vec<Vec<u64>> = nodes
+        .iter()
+        .map(|node| members[node[0]].signature.band_keys(params))
+        .collect();
+    // Each posting list holds its nodes in ascending order.
+    let mut bands: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (n, node_keys) in keys.iter().enumerate() {
+        for &key in node_keys {
+            bands.entry(key).or_default().push(n);
+        }
+    }
+    let min = params.min_shared_bands.max(1);
+    let parents: Vec<Option<usize>> = (0..nodes.len())
+        .into_par_iter()
+        .map(|n| {
+            let mut earlier: Vec<usize> = Vec::new();
+            for key in &keys[n] {
+                if let Some(posting) = bands.get(key) {
+                    earlier.extend_from_slice(&posting[..posting.partition_point(|&m| m < n)]);
+                }
+            }
+            earlier.sort_unstable();
+            let signature = &members[nodes[n][0]].signature;
+            earlier
+                .chunk_by(|a, b| a == b)
+                .filter(|run| run.len() >= min)
+                .map(|run| run[0])
+                .find(|&m| same_story(signature, &members[nodes[m][0]].signature, params))
+        })
+        .collect();
+    for (n, parent) in parents.into_iter().enumerate() {
+        if let Some(m) = parent {
+            story[n] = story[m];
+        }
+    }
 }
 
 /// For [`Chaining::Leader`]: each node, from the earliest, joins the
@@ -118,7 +164,7 @@ fn follow_leaders(members: &[&Entry], nodes: &[Vec<usize>], story: &mut [usize],
             .into_iter()
             .find(|&m| same_story(signature, &members[nodes[m][0]].signature, params));
         match leader {
-            Some(leader) => story[n] = leader,
+            Some(m) => story[n] = story[m],
             // Only leaders can be joined: only they need to be found.
             None => {
                 for key in keys {

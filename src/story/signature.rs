@@ -88,6 +88,11 @@ pub enum Chaining {
     /// each join the earliest story whose first article they copy, or start
     /// a story of their own.
     Leader,
+    /// Within a connected component, articles taken from the earliest on
+    /// each join the story of the earliest article they copy, or start a
+    /// story of their own: a story is a tree of copies, and an article
+    /// linked to two stories joins one, never merges them.
+    First,
 }
 
 impl Params {
@@ -105,7 +110,7 @@ impl Params {
         min_figure_overlap: 0.5,
         min_names: 4,
         min_name_overlap: 0.5,
-        chaining: Chaining::Leader,
+        chaining: Chaining::First,
     };
 }
 

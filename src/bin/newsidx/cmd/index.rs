@@ -115,6 +115,19 @@ fn write_report(r: &IndexReport, verbose: bool, out: &mut Out<impl Write>) -> an
     if r.not_processed > 0 {
         writeln!(w, "  left for next run {:>4}", r.not_processed)?;
     }
+    if r.stories_checked > 0 {
+        writeln!(
+            w,
+            "  stories      {:>9}  (articles grouped; {} unchanged ones moved to another story)",
+            r.stories_checked, r.stories_changed
+        )?;
+    }
+    if r.stories_pending {
+        writeln!(
+            w,
+            "  stories pending: the run did not finish them; the next run groups every article"
+        )?;
+    }
     writeln!(w, "  undated      {:>9}", r.undated)?;
     writeln!(w, "  repaired     {:>9}", r.repaired)?;
     writeln!(
