@@ -77,20 +77,71 @@ fn fold(sort: SortOrder, best: &mut Best, candidate: Best) {
     best.copies = copies;
 }
 
-/// The first `keep` stories of `stories` in the order `sort`, best first.
-pub(crate) fn rank(stories: &KeyMap<Best>, sort: SortOrder, keep: usize) -> Vec<Best> {
-    let mut all: Vec<Best> = stories.values().copied().collect();
-    if keep < all.len() {
-        all.select_nth_unstable_by(keep, |a, b| cmp(sort, a, b));
-        all.truncate(keep);
+/// Every matching story with its best copy, by story key, in no order.
+#[derive(Debug, Default)]
+pub(crate) struct Stories {
+    all: Vec<(u64, Best)>,
+}
+
+impl Stories {
+    /// How many stories match.
+    pub fn len(&self) -> usize {
+        self.all.len()
     }
-    all.sort_unstable_by(|a, b| cmp(sort, a, b));
-    all
+
+    /// The first `keep` stories in the order `sort`, best first.
+    pub fn rank(&self, sort: SortOrder, keep: usize) -> Vec<Best> {
+        let mut all: Vec<Best> = self.all.iter().map(|(_, best)| *best).collect();
+        if keep < all.len() {
+            all.select_nth_unstable_by(keep, |a, b| cmp(sort, a, b));
+            all.truncate(keep);
+        }
+        all.sort_unstable_by(|a, b| cmp(sort, a, b));
+        all
+    }
+
+    /// The matching copies of each story of `keys` (one pass over the
+    /// stories).
+    pub fn copies(&self, keys: &[u64]) -> KeyMap<u64> {
+        let mut out: KeyMap<u64> = keys.iter().map(|&k| (k, 0)).collect();
+        for (key, best) in &self.all {
+            if let Some(n) = out.get_mut(key) {
+                *n = best.copies;
+            }
+        }
+        out
+    }
 }
 
 /// Collects every matching story with its best copy, by story key.
 pub(crate) struct Collapse {
     pub sort: SortOrder,
+}
+
+/// A story's best copy within one segment, packed small (the segment's
+/// map holds one for each matching story).
+#[derive(Debug, Clone, Copy)]
+struct Packed {
+    score: Score,
+    doc: DocId,
+    copies: u32,
+    /// `YYYYMMDD`, or [`NO_DATE`].
+    date: i32,
+}
+
+/// [`Packed::date`] of an undated article (or of any, when ranking by
+/// relevance, which reads no date).
+const NO_DATE: i32 = i32::MIN;
+
+impl Packed {
+    fn unpack(self, segment: SegmentOrdinal) -> Best {
+        Best {
+            score: self.score,
+            date: (self.date != NO_DATE).then_some(i64::from(self.date)),
+            address: DocAddress::new(segment, self.doc),
+            copies: u64::from(self.copies),
+        }
+    }
 }
 
 /// [`Collapse`] in one segment.
@@ -99,35 +150,67 @@ pub(crate) struct SegmentCollapse {
     segment: SegmentOrdinal,
     keys: Option<Column<u64>>,
     dates: Option<Column<i64>>,
-    best: KeyMap<Best>,
+    best: KeyMap<Packed>,
+}
+
+impl SegmentCollapse {
+    /// Whether `a` ranks before `b` (two copies of this segment).
+    fn before(&self, a: &Packed, b: &Packed) -> bool {
+        let by_key = match self.sort {
+            SortOrder::Relevance => b.score.total_cmp(&a.score),
+            SortOrder::Oldest => (a.date == NO_DATE, a.date).cmp(&(b.date == NO_DATE, b.date)),
+            SortOrder::Newest => (a.date == NO_DATE, std::cmp::Reverse(a.date))
+                .cmp(&(b.date == NO_DATE, std::cmp::Reverse(b.date))),
+        };
+        by_key.then(a.doc.cmp(&b.doc)) == Ordering::Less
+    }
 }
 
 impl SegmentCollector for SegmentCollapse {
-    type Fruit = KeyMap<Best>;
+    type Fruit = Vec<(u64, Best)>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let address = DocAddress::new(self.segment, doc);
-        let candidate = Best {
+        let date = match &self.dates {
+            Some(column) => column
+                .first(doc)
+                .and_then(|d| i32::try_from(d).ok())
+                .unwrap_or(NO_DATE),
+            None => NO_DATE,
+        };
+        let candidate = Packed {
             score,
-            date: self.dates.as_ref().and_then(|c| c.first(doc)),
-            address,
+            doc,
             copies: 1,
+            date,
         };
         // A document without a key (none in an index newsidx wrote) is a
         // story of its own: keyed apart from every hash by its address.
         let key = match self.keys.as_ref().and_then(|c| c.first(doc)) {
             Some(key) => key,
-            None => own_key(address),
+            None => own_key(DocAddress::new(self.segment, doc)),
         };
-        let sort = self.sort;
-        self.best
-            .entry(key)
-            .and_modify(|best| fold(sort, best, candidate))
-            .or_insert(candidate);
+        match self.best.get(&key).copied() {
+            Some(best) => {
+                let mut folded = if self.before(&candidate, &best) {
+                    candidate
+                } else {
+                    best
+                };
+                folded.copies = best.copies + 1;
+                self.best.insert(key, folded);
+            }
+            None => {
+                self.best.insert(key, candidate);
+            }
+        }
     }
 
     fn harvest(self) -> Self::Fruit {
+        let segment = self.segment;
         self.best
+            .into_iter()
+            .map(|(key, packed)| (key, packed.unpack(segment)))
+            .collect()
     }
 }
 
@@ -138,7 +221,7 @@ fn own_key(address: DocAddress) -> u64 {
 }
 
 impl Collector for Collapse {
-    type Fruit = KeyMap<Best>;
+    type Fruit = Stories;
     type Child = SegmentCollapse;
 
     fn for_segment(
@@ -167,18 +250,25 @@ impl Collector for Collapse {
         self.sort == SortOrder::Relevance
     }
 
-    fn merge_fruits(&self, fruits: Vec<KeyMap<Best>>) -> tantivy::Result<KeyMap<Best>> {
-        let mut fruits = fruits.into_iter();
-        let mut merged = fruits.next().unwrap_or_default();
-        for fruit in fruits {
-            for (key, best) in fruit {
-                merged
-                    .entry(key)
-                    .and_modify(|b| fold(self.sort, b, best))
-                    .or_insert(best);
-            }
+    fn merge_fruits(&self, fruits: Vec<Vec<(u64, Best)>>) -> tantivy::Result<Stories> {
+        let mut fruits: Vec<Vec<(u64, Best)>> =
+            fruits.into_iter().filter(|f| !f.is_empty()).collect();
+        if fruits.len() <= 1 {
+            // One segment's stories are distinct already.
+            return Ok(Stories {
+                all: fruits.pop().unwrap_or_default(),
+            });
         }
-        Ok(merged)
+        let mut merged: KeyMap<Best> = KeyMap::default();
+        for (key, best) in fruits.into_iter().flatten() {
+            merged
+                .entry(key)
+                .and_modify(|b| fold(self.sort, b, best))
+                .or_insert(best);
+        }
+        Ok(Stories {
+            all: merged.into_iter().collect(),
+        })
     }
 }
 

@@ -9,7 +9,7 @@ use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query, TermQuery
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
-use super::collapse::{self, Best, Collapse, KeyMap, StoryCounter};
+use super::collapse::{Collapse, Stories, StoryCounter};
 use super::counts::{CountCollector, Counting, Counts};
 use super::filters;
 use super::snippet::Generators;
@@ -29,8 +29,8 @@ pub(crate) const NO_WORDS: &str = "the query has no searchable words: words are 
 type Page = Vec<(Option<f32>, DocAddress)>;
 
 /// What the one pass collects: the page, the total of articles, the counts,
-/// and every matching story with its best copy, by story key.
-type Collected = (Page, usize, Option<Counts>, KeyMap<Best>);
+/// and every matching story with its best copy.
+type Collected = (Page, usize, Option<Counts>, Stories);
 
 /// Runs `request` on `searcher`.
 pub(crate) fn run(searcher: &Searcher, request: &SearchRequest) -> Result<SearchResults> {
@@ -116,9 +116,10 @@ pub(crate) fn run_node(
     let top = if request.limit == 0 { Vec::new() } else { top };
     let mut hits = hits(searcher, &top, matchers, request)?;
     // The matching copies of each hit's story.
-    for hit in &mut hits {
-        let key = document::story_key(&hit.story);
-        hit.copies = stories.get(&key).map_or(1, |best| best.copies.max(1));
+    let keys: Vec<u64> = hits.iter().map(|h| document::story_key(&h.story)).collect();
+    let copies = stories.copies(&keys);
+    for (hit, key) in hits.iter_mut().zip(keys) {
+        hit.copies = copies.get(&key).copied().unwrap_or(1).max(1);
     }
     let totals = match wanted.share {
         true => Some(totals(searcher, request, &filters.source_names, &wanted)?),
@@ -223,7 +224,8 @@ fn collect(
             .search(query, &(Count, counting, collapse))
             .map_err(error)?;
         let scored = request.sort == SortOrder::Relevance;
-        let top = collapse::rank(&stories, request.sort, offset.saturating_add(limit))
+        let top = stories
+            .rank(request.sort, offset.saturating_add(limit))
             .into_iter()
             .skip(offset)
             .map(|best| (scored.then_some(best.score), best.address))
