@@ -64,6 +64,8 @@ def main():
     ap.add_argument("--corpus", default=os.path.join(cache, f"scale{n}"))
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--indexes", help="reuse the indexes of an earlier run (its base/ and new/) "
+                    "and measure the searches only")
     a = ap.parse_args()
     if not os.path.isdir(a.corpus):
         sys.exit(f"no corpus at {a.corpus}: run ../shared/bench/compare.sh index once to make it")
@@ -72,12 +74,12 @@ def main():
     import peerlib  # noqa: E402
     queries = [peer_newsidx.translate(q) for q in peerlib.read_queries(
         os.path.join(SHARED_BENCH, "queries.txt"))]
-    work = tempfile.mkdtemp(prefix="newsidx-stories-cost-")
+    work = a.indexes or tempfile.mkdtemp(prefix="newsidx-stories-cost-")
     bins = {"base": a.base, "new": a.new}
     folders = {k: os.path.join(work, k) for k in bins}
     runs = {k: [] for k in bins}
     print(f"corpus {a.corpus}; {a.rounds} rounds; load average {os.getloadavg()[0]:.2f}")
-    for r in range(a.rounds):
+    for r in range(0 if a.indexes else a.rounds):
         order = ["base", "new"] if r % 2 == 0 else ["new", "base"]
         for k in order:
             runs[k].append(index_run(bins[k], a.corpus, folders[k]))
@@ -97,7 +99,7 @@ def main():
             took[k].append(statistics.median(per[k][0]))
             whole[k].append(statistics.median(per[k][1]))
     print(f"\n| figure | base | new | new/base |\n|---|---:|---:|---:|")
-    for i, name in enumerate(["index s", "peak RSS MB", "index MB"]):
+    for i, name in enumerate(["index s", "peak RSS MB", "index MB"] if runs["base"] else []):
         b = [x[i] for x in runs["base"]]
         v = [x[i] for x in runs["new"]]
         print(f"| {name} | {spread(b)} | {spread(v)} | "

@@ -245,10 +245,7 @@ fn each_mapping_matches_its_newsidx_field() {
         );
         assert_eq!(m.indexed(), spec.indexed, "{name}: indexed");
         assert_eq!(m.stored(), spec.stored, "{name}: stored");
-        // newsidx collapses by `story_key` (a hash of `story`, not
-        // exported); a cluster collapses by `story` itself.
-        let fast = spec.fast || name == "story";
-        assert_eq!(m.fast(), fast, "{name}: fast");
+        assert_eq!(m.fast(), spec.fast, "{name}: fast");
         match spec.kind.as_str() {
             "text" if spec.indexed => {
                 let analyzer = spec

@@ -1,6 +1,8 @@
-//! Collapsing hits by story: collectors over the `story_key` column (a
-//! 64-bit hash of the story id, [`crate::document::story_key`]), so that a
-//! story is told from another by one number, in every segment alike.
+//! Collapsing hits by story. Within a segment, [`Collapse`] tells stories
+//! apart by the ordinals of the `story` column (dense numbers: a slot
+//! array, no hashing per article); across segments by the `story_key`
+//! column (a 64-bit hash of the story id, [`crate::document::story_key`]),
+//! read once per story.
 //!
 //! [`Collapse`] keeps, for each story among the matching articles, its best
 //! copy (best score, or earliest or latest date) and how many of its
@@ -144,13 +146,18 @@ impl Packed {
     }
 }
 
-/// [`Collapse`] in one segment.
+/// [`Collapse`] in one segment: the stories by the ordinals of the segment's
+/// `story` column (dense: a slot array, no hashing), keyed by `story_key`
+/// only at the end, once per story.
 pub(crate) struct SegmentCollapse {
     sort: SortOrder,
     segment: SegmentOrdinal,
+    stories: Option<StrColumn>,
     keys: Option<Column<u64>>,
     dates: Option<Column<i64>>,
-    best: KeyMap<Packed>,
+    /// Per story ordinal: its place in `found` plus one (0: not met yet).
+    slot: Vec<u32>,
+    found: Vec<Packed>,
 }
 
 impl SegmentCollapse {
@@ -183,33 +190,41 @@ impl SegmentCollector for SegmentCollapse {
             copies: 1,
             date,
         };
-        // A document without a key (none in an index newsidx wrote) is a
-        // story of its own: keyed apart from every hash by its address.
-        let key = match self.keys.as_ref().and_then(|c| c.first(doc)) {
-            Some(key) => key,
-            None => own_key(DocAddress::new(self.segment, doc)),
+        // A document without a story (none in an index newsidx wrote) is a
+        // story of its own.
+        let ord = self.stories.as_ref().and_then(|c| c.term_ords(doc).next());
+        let Some(slot) = ord.and_then(|o| self.slot.get(o as usize)).copied() else {
+            self.found.push(candidate);
+            return;
         };
-        match self.best.get(&key).copied() {
-            Some(best) => {
-                let mut folded = if self.before(&candidate, &best) {
-                    candidate
-                } else {
-                    best
-                };
-                folded.copies = best.copies + 1;
-                self.best.insert(key, folded);
+        if slot == 0 {
+            self.found.push(candidate);
+            if let Some(o) = ord {
+                self.slot[o as usize] = self.found.len() as u32;
             }
-            None => {
-                self.best.insert(key, candidate);
-            }
+            return;
         }
+        let best = self.found[slot as usize - 1];
+        let mut folded = if self.before(&candidate, &best) {
+            candidate
+        } else {
+            best
+        };
+        folded.copies = best.copies + 1;
+        self.found[slot as usize - 1] = folded;
     }
 
     fn harvest(self) -> Self::Fruit {
         let segment = self.segment;
-        self.best
+        self.found
             .into_iter()
-            .map(|(key, packed)| (key, packed.unpack(segment)))
+            .map(|packed| {
+                let key = match self.keys.as_ref().and_then(|c| c.first(packed.doc)) {
+                    Some(key) => key,
+                    None => own_key(DocAddress::new(segment, packed.doc)),
+                };
+                (key, packed.unpack(segment))
+            })
             .collect()
     }
 }
@@ -230,6 +245,7 @@ impl Collector for Collapse {
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentCollapse> {
         let fast = reader.fast_fields();
+        let stories = fast.str("story")?;
         Ok(SegmentCollapse {
             sort: self.sort,
             segment,
@@ -239,10 +255,9 @@ impl Collector for Collapse {
                 SortOrder::Relevance => None,
                 SortOrder::Newest | SortOrder::Oldest => fast.column_opt::<i64>("date")?,
             },
-            best: KeyMap::with_capacity_and_hasher(
-                (reader.num_docs() as usize / 16).min(1 << 16),
-                Default::default(),
-            ),
+            slot: vec![0; stories.as_ref().map_or(0, |c| c.num_terms())],
+            stories,
+            found: Vec::new(),
         })
     }
 
