@@ -408,4 +408,8 @@ impl Lookup for IndexLookup<'_> {
         }
         out
     }
+
+    fn story(&self, path: &str) -> Option<String> {
+        self.stored(path).and_then(|stored| stored.story)
+    }
 }

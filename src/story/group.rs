@@ -208,6 +208,12 @@ pub trait Lookup {
     /// The articles of the archive, in its state after the change, that have
     /// the band key `key`.
     fn with_band_key(&self, key: u64) -> Vec<Entry>;
+
+    /// The story id that the article of `path`, one the change did not
+    /// touch and that [`Lookup::with_band_key`] returned, had before the
+    /// change. [`Chaining::First`] needs it: an update there follows the
+    /// changes down the trees of copies, not through whole components.
+    fn story(&self, path: &str) -> Option<String>;
 }
 
 /// After articles were removed, added or changed, the new story of every
@@ -234,6 +240,9 @@ pub fn regroup<L: Lookup + ?Sized>(
     added: &[Entry],
     params: &Params,
 ) -> Vec<(String, String)> {
+    if params.chaining == Chaining::First {
+        return regroup_first(lookup, removed, added, params);
+    }
     let mut found = Found::default();
     for entry in added {
         found.visit(entry.clone());
@@ -267,6 +276,77 @@ pub fn regroup<L: Lookup + ?Sized>(
     }
     out.sort();
     out
+}
+
+/// [`regroup`] for [`Chaining::First`], where an article's story is the
+/// story of its *parent*, the earliest earlier article it is linked to (its
+/// own id without one). The stories that can change are those of the added
+/// articles, of the articles whose parent can change (those linked to an
+/// added article or to a removed one, and later than it), and then, down
+/// the tree, of the later articles linked to an article whose story
+/// changed. They are worked out from the earliest on, so that a parent's
+/// new story is known before its children's: each article met later than
+/// the one at hand, the order of the queue never goes back.
+fn regroup_first<L: Lookup + ?Sized>(
+    lookup: &L,
+    removed: &[Entry],
+    added: &[Entry],
+    params: &Params,
+) -> Vec<(String, String)> {
+    let age = |e: &Entry| (e.date.is_none(), e.date, e.id.clone(), e.path.clone());
+    let added_paths: std::collections::HashSet<&str> =
+        added.iter().map(|e| e.path.as_str()).collect();
+    let mut queue: std::collections::BTreeMap<_, Entry> = std::collections::BTreeMap::new();
+    let mut stories: HashMap<String, String> = HashMap::new();
+    for entry in added {
+        queue.insert(age(entry), entry.clone());
+    }
+    for entry in removed.iter().chain(added) {
+        for later in linked_around(lookup, entry, params).1 {
+            queue.insert(age(&later), later);
+        }
+    }
+    while let Some((_, entry)) = queue.pop_first() {
+        if stories.contains_key(&entry.path) {
+            continue;
+        }
+        let (earlier, later) = linked_around(lookup, &entry, params);
+        let story = match earlier.first() {
+            None => entry.id.clone(),
+            Some(parent) => stories
+                .get(&parent.path)
+                .cloned()
+                .or_else(|| lookup.story(&parent.path))
+                .unwrap_or_else(|| parent.id.clone()),
+        };
+        let changed = added_paths.contains(entry.path.as_str())
+            || lookup.story(&entry.path).as_deref() != Some(story.as_str());
+        stories.insert(entry.path.clone(), story);
+        if changed {
+            for child in later {
+                if !stories.contains_key(&child.path) {
+                    queue.insert(age(&child), child);
+                }
+            }
+        }
+    }
+    let mut out: Vec<(String, String)> = stories.into_iter().collect();
+    out.sort();
+    out
+}
+
+/// The articles linked to `entry`: those earlier than it (earliest first)
+/// and those later.
+fn linked_around<L: Lookup + ?Sized>(
+    lookup: &L,
+    entry: &Entry,
+    params: &Params,
+) -> (Vec<Entry>, Vec<Entry>) {
+    let (mut earlier, later): (Vec<Entry>, Vec<Entry>) = linked(lookup, entry, params)
+        .into_iter()
+        .partition(|other| other.cmp_age(entry) == Ordering::Less);
+    earlier.sort_by(|a, b| a.cmp_age(b));
+    (earlier, later)
 }
 
 /// The articles met so far by [`regroup`], and those still to explore.

@@ -339,23 +339,32 @@ fn the_story_id_is_the_earliest_article_undated_last_then_by_id() {
 /// The archive as [`regroup`] sees it, kept in memory.
 struct Memory {
     bands: HashMap<u64, Vec<Entry>>,
+    /// The stories before the change.
+    stories: BTreeMap<String, String>,
 }
 
 impl Memory {
-    fn new(entries: &BTreeMap<String, Entry>) -> Memory {
+    fn new(entries: &BTreeMap<String, Entry>, stories: &BTreeMap<String, String>) -> Memory {
         let mut bands: HashMap<u64, Vec<Entry>> = HashMap::new();
         for e in entries.values() {
             for key in e.signature.band_keys(&Params::DEFAULT) {
                 bands.entry(key).or_default().push(e.clone());
             }
         }
-        Memory { bands }
+        Memory {
+            bands,
+            stories: stories.clone(),
+        }
     }
 }
 
 impl Lookup for Memory {
     fn with_band_key(&self, key: u64) -> Vec<Entry> {
         self.bands.get(&key).cloned().unwrap_or_default()
+    }
+
+    fn story(&self, path: &str) -> Option<String> {
+        self.stories.get(path).cloned()
     }
 }
 
@@ -383,7 +392,8 @@ fn apply(
             added.push(new.clone());
         }
     }
-    for (path, id) in regroup(&Memory::new(after), &removed, &added, params) {
+    let memory = Memory::new(after, ids);
+    for (path, id) in regroup(&memory, &removed, &added, params) {
         ids.insert(path, id);
     }
 }
@@ -413,6 +423,60 @@ fn incremental_changes_give_the_fresh_grouping() {
         let fresh = story_ids(&state.values().cloned().collect::<Vec<_>>());
         assert_eq!(ids, fresh);
     }
+}
+
+/// A paragraph of 30 invented lowercase words, different for each `n`.
+fn invented(n: usize) -> String {
+    let syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "we", "zo"];
+    (0..30)
+        .map(|w| {
+            let mut x = n * 1000 + w * 7 + 1;
+            let mut word = String::new();
+            for _ in 0..3 {
+                word.push_str(syllables[x % syllables.len()]);
+                x /= syllables.len();
+            }
+            word.push_str(syllables[(n + w) % syllables.len()]);
+            word
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        + "."
+}
+
+/// With `Chaining::First`, a story is a tree of copies: when its first
+/// article finds an earlier copy of its own, the story's new id runs down
+/// the tree to articles that copy only their parent, not the new one.
+#[test]
+fn a_new_first_copy_renames_the_tree_below_it() {
+    let body = |ns: &[usize]| ns.iter().map(|&n| invented(n)).collect::<Vec<_>>();
+    let a = entry("p/010_a.txt", day(4), &body(&[1, 2, 3, 4]));
+    let b = entry("p/011_b.txt", day(5), &body(&[3, 4, 5, 6]));
+    let c = entry("p/012_c.txt", day(6), &body(&[5, 6, 7, 8]));
+    let z = entry("p/009_z.txt", day(3), &body(&[0, 1, 2]));
+    assert!(same_story(&a.signature, &b.signature, &Params::DEFAULT));
+    assert!(same_story(&b.signature, &c.signature, &Params::DEFAULT));
+    assert!(!same_story(&a.signature, &c.signature, &Params::DEFAULT));
+    assert!(same_story(&z.signature, &a.signature, &Params::DEFAULT));
+    assert!(!same_story(&z.signature, &b.signature, &Params::DEFAULT));
+    let params = Params {
+        chaining: Chaining::First,
+        ..Params::DEFAULT
+    };
+    let before: BTreeMap<String, Entry> = [&a, &b, &c]
+        .into_iter()
+        .map(|e| (e.path.clone(), e.clone()))
+        .collect();
+    let mut ids = story_ids_with(&before.values().cloned().collect::<Vec<_>>(), &params);
+    assert_eq!(ids["p/012_c.txt"], "010_a", "the chain is one story");
+    let mut after = before.clone();
+    after.insert(z.path.clone(), z.clone());
+    apply(&before, &after, &mut ids, &params);
+    assert_eq!(
+        ids,
+        story_ids_with(&after.values().cloned().collect::<Vec<_>>(), &params)
+    );
+    assert_eq!(ids["p/012_c.txt"], "009_z");
 }
 
 /// Property tests on a pool of generated fictional articles: stories with
