@@ -69,9 +69,12 @@
 //!   (from its stored body); for each added or changed one, its new
 //!   [`Entry`]; a [`Lookup`] that answers a band-key term query on the
 //!   archive as it is after the run (the index without the removed and
-//!   changed documents, plus the new ones). [`regroup`] returns the story
-//!   of every article whose story may have changed; the documents whose
-//!   stored story differs are added again.
+//!   changed documents, plus the new ones) and gives the stored stories
+//!   ([`Lookup::story`]). [`regroup`] returns the story of every article
+//!   whose story may have changed: with [`Chaining::First`], those linked
+//!   to a changed article and later than it, and down the tree of copies
+//!   from each whose story changed; the documents whose stored story
+//!   differs are added again.
 //!
 //! ```
 //! # // `newsidx::story` is public with the `unstable-story` feature only.
