@@ -79,21 +79,36 @@ fn fold(sort: SortOrder, best: &mut Best, candidate: Best) {
     best.copies = copies;
 }
 
-/// Every matching story with its best copy, by story key, in no order.
-#[derive(Debug, Default)]
-pub(crate) struct Stories {
-    all: Vec<(u64, Best)>,
+/// Every matching story with its best copy, in no order.
+#[derive(Default)]
+pub(crate) enum Stories {
+    /// No article matches.
+    #[default]
+    None,
+    /// The matching articles are in one segment: its stories, told apart
+    /// by the `story` column's ordinals (no key read).
+    One(Box<SegmentStories>),
+    /// Stories of several segments, merged by story key.
+    Merged(KeyMap<Best>),
 }
 
 impl Stories {
     /// How many stories match.
     pub fn len(&self) -> usize {
-        self.all.len()
+        match self {
+            Stories::None => 0,
+            Stories::One(one) => one.found.len(),
+            Stories::Merged(merged) => merged.len(),
+        }
     }
 
     /// The first `keep` stories in the order `sort`, best first.
     pub fn rank(&self, sort: SortOrder, keep: usize) -> Vec<Best> {
-        let mut all: Vec<Best> = self.all.iter().map(|(_, best)| *best).collect();
+        let mut all: Vec<Best> = match self {
+            Stories::None => Vec::new(),
+            Stories::One(one) => one.found.iter().map(|p| p.unpack(one.segment)).collect(),
+            Stories::Merged(merged) => merged.values().copied().collect(),
+        };
         if keep < all.len() {
             all.select_nth_unstable_by(keep, |a, b| cmp(sort, a, b));
             all.truncate(keep);
@@ -102,16 +117,54 @@ impl Stories {
         all
     }
 
-    /// The matching copies of each story of `keys` (one pass over the
-    /// stories).
-    pub fn copies(&self, keys: &[u64]) -> KeyMap<u64> {
-        let mut out: KeyMap<u64> = keys.iter().map(|&k| (k, 0)).collect();
-        for (key, best) in &self.all {
-            if let Some(n) = out.get_mut(key) {
-                *n = best.copies;
-            }
+    /// The matching copies of the story of each matching article of
+    /// `hits`: its address and its story id.
+    pub fn copies(&self, hits: &[(DocAddress, &str)]) -> Vec<u64> {
+        hits.iter()
+            .map(|&(address, story)| match self {
+                Stories::None => 1,
+                Stories::One(one) => one.copies_of(address).unwrap_or(1),
+                Stories::Merged(merged) => merged
+                    .get(&crate::document::story_key(story))
+                    .map_or(1, |best| best.copies),
+            })
+            .collect()
+    }
+}
+
+/// The stories of one segment, as [`SegmentCollapse`] found them.
+pub(crate) struct SegmentStories {
+    segment: SegmentOrdinal,
+    stories: Option<StrColumn>,
+    keys: Option<Column<u64>>,
+    /// Per story ordinal: its place in `found` plus one (0: not matched).
+    slot: Vec<u32>,
+    found: Vec<Packed>,
+}
+
+impl SegmentStories {
+    /// The matching copies of the story of the matching article `address`.
+    fn copies_of(&self, address: DocAddress) -> Option<u64> {
+        if address.segment_ord != self.segment {
+            return None;
         }
-        out
+        let ord = self.stories.as_ref()?.term_ords(address.doc_id).next()?;
+        let slot = *self.slot.get(ord as usize)?;
+        let packed = self.found.get((slot as usize).checked_sub(1)?)?;
+        Some(u64::from(packed.copies))
+    }
+
+    /// Each story with its key (read from `story_key`, once per story).
+    fn keyed(self) -> impl Iterator<Item = (u64, Best)> {
+        let segment = self.segment;
+        let keys = self.keys;
+        self.found.into_iter().map(move |packed| {
+            let key = match keys.as_ref().and_then(|c| c.first(packed.doc)) {
+                Some(key) => key,
+                None => own_key(DocAddress::new(segment, packed.doc)),
+            };
+            (key, packed.unpack(segment))
+        })
     }
 }
 
@@ -174,7 +227,7 @@ impl SegmentCollapse {
 }
 
 impl SegmentCollector for SegmentCollapse {
-    type Fruit = Vec<(u64, Best)>;
+    type Fruit = SegmentStories;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let date = match &self.dates {
@@ -215,17 +268,13 @@ impl SegmentCollector for SegmentCollapse {
     }
 
     fn harvest(self) -> Self::Fruit {
-        let segment = self.segment;
-        self.found
-            .into_iter()
-            .map(|packed| {
-                let key = match self.keys.as_ref().and_then(|c| c.first(packed.doc)) {
-                    Some(key) => key,
-                    None => own_key(DocAddress::new(segment, packed.doc)),
-                };
-                (key, packed.unpack(segment))
-            })
-            .collect()
+        SegmentStories {
+            segment: self.segment,
+            stories: self.stories,
+            keys: self.keys,
+            slot: self.slot,
+            found: self.found,
+        }
     }
 }
 
@@ -265,25 +314,23 @@ impl Collector for Collapse {
         self.sort == SortOrder::Relevance
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<(u64, Best)>>) -> tantivy::Result<Stories> {
-        let mut fruits: Vec<Vec<(u64, Best)>> =
-            fruits.into_iter().filter(|f| !f.is_empty()).collect();
+    fn merge_fruits(&self, fruits: Vec<SegmentStories>) -> tantivy::Result<Stories> {
+        let mut fruits: Vec<SegmentStories> =
+            fruits.into_iter().filter(|f| !f.found.is_empty()).collect();
         if fruits.len() <= 1 {
-            // One segment's stories are distinct already.
-            return Ok(Stories {
-                all: fruits.pop().unwrap_or_default(),
-            });
+            // One segment's stories are distinct already: no key to read.
+            return Ok(fruits
+                .pop()
+                .map_or(Stories::None, |one| Stories::One(Box::new(one))));
         }
         let mut merged: KeyMap<Best> = KeyMap::default();
-        for (key, best) in fruits.into_iter().flatten() {
+        for (key, best) in fruits.into_iter().flat_map(SegmentStories::keyed) {
             merged
                 .entry(key)
                 .and_modify(|b| fold(self.sort, b, best))
                 .or_insert(best);
         }
-        Ok(Stories {
-            all: merged.into_iter().collect(),
-        })
+        Ok(Stories::Merged(merged))
     }
 }
 

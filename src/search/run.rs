@@ -116,10 +116,14 @@ pub(crate) fn run_node(
     let top = if request.limit == 0 { Vec::new() } else { top };
     let mut hits = hits(searcher, &top, matchers, request)?;
     // The matching copies of each hit's story.
-    let keys: Vec<u64> = hits.iter().map(|h| document::story_key(&h.story)).collect();
-    let copies = stories.copies(&keys);
-    for (hit, key) in hits.iter_mut().zip(keys) {
-        hit.copies = copies.get(&key).copied().unwrap_or(1).max(1);
+    let of: Vec<(DocAddress, &str)> = top
+        .iter()
+        .zip(&hits)
+        .map(|((_, address), hit)| (*address, hit.story.as_str()))
+        .collect();
+    let copies = stories.copies(&of);
+    for (hit, copies) in hits.iter_mut().zip(copies) {
+        hit.copies = copies.max(1);
     }
     let totals = match wanted.share {
         true => Some(totals(searcher, request, &filters.source_names, &wanted)?),
