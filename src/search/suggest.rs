@@ -7,10 +7,15 @@
 //! ([`RARE`] articles at most) and a close spelling is [`RATIO`] times more
 //! frequent, the words within [`MAX_EDITS`] edits (a Levenshtein automaton
 //! over the term dictionary, transpositions counting one edit) are
-//! candidates: alone, fewer edits first, then the most frequent. The suggestion is
-//! the query with each such word replaced, and its number of hits; it is
-//! given only when it finds more articles than the query as typed. A word
-//! that is in the index and not rare is never corrected.
+//! candidates, stop words and words under three letters left out. Alone in
+//! the query, fewer edits come first, then the most frequent; next to other
+//! plain words, the phrases a candidate makes with its neighbours weigh
+//! most (see [`in_context`]). The suggestion is the query with each such
+//! word replaced, and its number of hits; it is given only when it finds
+//! more articles than the query as typed, or as many when every corrected
+//! word was in no article (the other words of an `--any` query may find
+//! them all already). A word that is in the index and not rare is never
+//! corrected.
 
 use std::collections::HashMap;
 
@@ -276,9 +281,10 @@ const IN_CONTEXT: usize = 20;
 /// neighbour `- EDIT_COST` per edit beyond the first. The phrases are
 /// matched as written (`="prime minister"~3` tells `prime` from `time`
 /// next to `minister`; `="west germany"` tells `germany` from `german`).
-/// On misspelled TIME query words, the phrases restored 84% where the
-/// other words' co-occurrence (in any article) restored 78% and edits then
-/// articles 77% (see `benches/README.md`).
+/// On misspelled TIME query words (seeds 13 and 7), this restored 83-84%
+/// where co-occurrence with the other query words in whole articles
+/// restored at most 78-80% and edits then articles 77-78% (see
+/// `benches/README.md`).
 fn in_context(
     mut ranked: Vec<Candidate>,
     context: &Context,
