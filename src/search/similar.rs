@@ -121,6 +121,7 @@ struct Vector {
 }
 
 impl Vector {
+    /// The cosine of the two vectors (0 when either is empty).
     fn cosine(&self, other: &Vector) -> f32 {
         if self.norm == 0.0 || other.norm == 0.0 {
             return 0.0;
@@ -161,6 +162,8 @@ impl<'s> Vectors<'s> {
         }
     }
 
+    /// `ln(articles / articles with the stem)` in the stemmed body field;
+    /// `None` for a stem in fewer than `min_articles` articles, or in all.
     fn idf(&mut self, stem: &str) -> Result<Option<f32>> {
         if let Some(idf) = self.idf.get(stem) {
             return Ok(*idf);
@@ -177,6 +180,8 @@ impl<'s> Vectors<'s> {
         Ok(idf)
     }
 
+    /// The vector of `article`'s body: its words of three letters or more,
+    /// not numbers nor stop words, by stem.
     fn of(&mut self, article: &StoredArticle) -> Result<Vector> {
         let mut counts: HashMap<String, (String, u32)> = HashMap::new();
         for text in &article.body {

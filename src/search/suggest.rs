@@ -7,7 +7,8 @@
 //! ([`RARE`] articles at most) and a close spelling is [`RATIO`] times more
 //! frequent, the words within [`MAX_EDITS`] edits (a Levenshtein automaton
 //! over the term dictionary, transpositions counting one edit) are
-//! candidates, stop words and words under three letters left out. Alone in
+//! candidates (not words under three letters, nor function words under
+//! four letters or two edits away). Alone in
 //! the query, fewer edits come first, then the most frequent; next to other
 //! plain words, the phrases a candidate makes with its neighbours weigh
 //! most (see [`in_context`]). The suggestion is the query with each such
@@ -224,9 +225,14 @@ fn candidates(
             term,
             articles: df,
         })
-        // A function word (`tok`: `to`) or a word under three letters is
-        // rarely what was meant, and searching it changes nothing.
-        .filter(|c| c.term.chars().count() >= 3 && !analysis::is_stop_word(&c.term))
+        // A word under three letters, a short function word (`tok`: `to`,
+        // `heas`: `has`) or one two edits away (`chae`: `the`) is rarely
+        // what was meant, and searching it changes little; `aganst` is
+        // `against`.
+        .filter(|c| {
+            let letters = c.term.chars().count();
+            letters >= 3 && (!analysis::is_stop_word(&c.term) || (c.edits == 1 && letters >= 4))
+        })
         .collect();
     ranked.sort_by(|a, b| {
         a.edits
@@ -254,9 +260,9 @@ struct Context {
     right: Option<String>,
 }
 
-/// How much each edit beyond the first lowers a candidate's score (a
-/// natural logarithm: two edits count `e^-5`, about 150 times less, than
-/// one).
+/// How much each edit beyond the first lowers a candidate's score (on the
+/// scale of natural logarithms: with [`FREQUENCY_WEIGHT`], a second edit
+/// outweighs `e^10`, about 22,000, times more articles).
 const EDIT_COST: f64 = 5.0;
 
 /// Weight of the logarithm of a candidate's articles in its score.
