@@ -324,7 +324,7 @@ fn suggest_bench(root: &Path, seed: u64) {
         let first = results.suggestions.first();
         let fixed = first.and_then(|s| s.corrections.iter().find(|c| c.at[0] == start));
         by_edits[edits][1] += 1;
-        if show_all && !fixed.is_some_and(|c| c.replacement == q[i]) {
+        if show_all && fixed.is_none_or(|c| c.replacement != q[i]) {
             misses.push(format!(
                 "| {edits} | {typo} | {} | {} | {} | {} |",
                 q[i],
