@@ -31,7 +31,9 @@
 //!
 //! Without the corpora it says so and skips (and fails with
 //! `NEWSIDX_REQUIRE_CORPORA=1`). The indexes go to a temporary folder.
-//! Settings: `NEWSIDX_BENCH_SEED` (13).
+//! Settings: `NEWSIDX_BENCH_SEED` (13); `NEWSIDX_BENCH_PART` (`similar` or
+//! `suggest`: only that half); `NEWSIDX_BENCH_SHOW_MISSES=1` prints every
+//! misspelling not restored (typed, meant, first suggestion).
 
 #[path = "common/util.rs"]
 mod util;
@@ -44,10 +46,15 @@ use newsidx::{Index, IndexOptions, Searcher};
 
 fn main() {
     let seed = util::env_u64("NEWSIDX_BENCH_SEED", 13);
-    if let Some(root) = corpus("reuters21578") {
+    let part = std::env::var("NEWSIDX_BENCH_PART").unwrap_or_default();
+    if part != "suggest"
+        && let Some(root) = corpus("reuters21578")
+    {
         similar_bench(&root, seed);
     }
-    if let Some(root) = corpus("time") {
+    if part != "similar"
+        && let Some(root) = corpus("time")
+    {
         suggest_bench(&root, seed);
     }
 }
@@ -169,6 +176,26 @@ fn similar_bench(root: &Path, seed: u64) {
                 Err(_) => Vec::new(),
             }
         };
+        if std::env::var_os("NEWSIDX_BENCH_SHOW_MISSES").is_some_and(|v| v == "1") {
+            let topics_of = |h: &String| {
+                topics
+                    .get(h)
+                    .map(|t| t.iter().cloned().collect::<Vec<_>>().join(","))
+                    .unwrap_or_default()
+            };
+            println!(
+                "SIMILAR {id} [{}] {:.1} {:.1} | {}",
+                topics_of(&id),
+                share(&id, &similar),
+                share(&id, &baseline),
+                similar
+                    .iter()
+                    .take(10)
+                    .map(|h| format!("{h}[{}]", topics_of(h)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+        }
         similar_sum += share(&id, &similar);
         baseline_sum += share(&id, &baseline);
         measured += 1;
@@ -279,6 +306,8 @@ fn suggest_bench(root: &Path, seed: u64) {
     let (mut restored, mut real_words, mut none, mut wrong) = (0, 0, 0, 0);
     let mut by_edits = [[0usize; 2]; 3];
     let mut examples = Vec::new();
+    let show_all = std::env::var_os("NEWSIDX_BENCH_SHOW_MISSES").is_some_and(|v| v == "1");
+    let mut misses = Vec::new();
     for _ in 0..cases {
         let q = &queries[rng.below(queries.len())];
         let i = rng.below(q.len());
@@ -295,6 +324,15 @@ fn suggest_bench(root: &Path, seed: u64) {
         let first = results.suggestions.first();
         let fixed = first.and_then(|s| s.corrections.iter().find(|c| c.at[0] == start));
         by_edits[edits][1] += 1;
+        if show_all && fixed.is_none_or(|c| c.replacement != q[i]) {
+            misses.push(format!(
+                "| {edits} | {typo} | {} | {} | {} | {} |",
+                q[i],
+                fixed.map_or("-", |c| c.replacement.as_str()),
+                if in_index(&typo) { "yes" } else { "no" },
+                query
+            ));
+        }
         match fixed {
             Some(c) if c.replacement == q[i] => {
                 restored += 1;
@@ -343,4 +381,11 @@ fn suggest_bench(root: &Path, seed: u64) {
         false_words
     );
     println!("seed {seed}; some misses: {}", examples.join("; "));
+    if show_all {
+        println!("\n| edits | typed | meant | suggested | typed is indexed | query |");
+        println!("|---|---|---|---|---|---|");
+        for m in &misses {
+            println!("{m}");
+        }
+    }
 }

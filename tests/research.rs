@@ -435,3 +435,177 @@ fn concordance_of_comments_numbers_them_and_phrases_are_one_line() {
         );
     }
 }
+
+/// An index of a small invented archive: `articles` (file name, text) in
+/// the archive format.
+fn archive_index(articles: &[(String, String)]) -> (tempfile::TempDir, Index) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let archive = dir.path().join("archive");
+    std::fs::create_dir_all(&archive).expect("archive folder");
+    for (name, text) in articles {
+        std::fs::write(archive.join(name), text).expect("write article");
+    }
+    let index = Index::create(dir.path().join("index")).expect("create index");
+    index
+        .index_dir(&archive, &common::options(2))
+        .expect("index the archive");
+    (dir, index)
+}
+
+/// Six articles with `lighthouse keeper`; thirty with `keener` and
+/// `lighthouse`, never near each other; eight with `took`; `to` in every
+/// one.
+fn keeper_archive() -> Vec<(String, String)> {
+    let mut articles = Vec::new();
+    for i in 0..6 {
+        articles.push((
+            format!("keeper{i}.txt"),
+            format!(
+                " date 2021-03-{:02} Night on the point\nThe lighthouse keeper climbed to the lamp room before dusk, log book number {i} in hand.",
+                i + 1
+            ),
+        ));
+    }
+    for i in 0..30 {
+        articles.push((
+            format!("keener{i}.txt"),
+            format!(
+                " date 2021-04-{:02} Market day\nTraders grew keener to sell as the rain came in over stall {i}, far below the old lighthouse.",
+                i % 28 + 1
+            ),
+        ));
+    }
+    for i in 0..8 {
+        articles.push((
+            format!("took{i}.txt"),
+            format!(
+                " date 2021-05-{:02} Ferry report\nThe crossing took an hour longer than planned on run {i}.",
+                i + 1
+            ),
+        ));
+    }
+    articles
+}
+
+/// The replacement that the first suggestion puts for the word at `at`.
+fn first_replacement(results: &SearchResults, at: usize) -> Option<String> {
+    results
+        .suggestions
+        .first()?
+        .corrections
+        .iter()
+        .find(|c| c.at[0] == at)
+        .map(|c| c.replacement.clone())
+}
+
+#[test]
+fn a_misspelling_is_corrected_by_its_neighbour_in_the_query() {
+    let (_dir, index) = archive_index(&keeper_archive());
+    // `keeber` is one edit from `keeper` and from `keener`, which is in
+    // five times more articles: alone, the more frequent word is taken.
+    let alone = suggest(&index, "keeber");
+    assert_eq!(first_replacement(&alone, 0).as_deref(), Some("keener"));
+    assert_eq!(alone.suggestions[0].total, 30);
+    // Next to `lighthouse`, the word that stands next to it in the
+    // articles wins, though `keener` shares more articles with it.
+    let typed = "lighthouse keeber";
+    let results = suggest(&index, typed);
+    assert_eq!(results.total, 0);
+    assert_eq!(
+        first_replacement(&results, "lighthouse ".len()).as_deref(),
+        Some("keeper")
+    );
+    assert_eq!(results.suggestions[0].query, "lighthouse keeper");
+    assert_eq!(results.suggestions[0].total, 6);
+    assert_eq!(
+        results.suggestions[0].total,
+        common::total(&index, "lighthouse keeper")
+    );
+    // The other way round as well.
+    let results = suggest(&index, "keeber lighthouse");
+    assert_eq!(first_replacement(&results, 0).as_deref(), Some("keeper"));
+}
+
+#[test]
+fn a_missing_word_is_corrected_even_when_the_other_words_find_every_article() {
+    let (_dir, index) = archive_index(&keeper_archive());
+    // With alternatives, `lighthouse` alone finds every article that the
+    // corrected query finds: the suggestion is still given.
+    let results = index
+        .search(
+            &SearchRequest::new("lighthouse keeber")
+                .any(true)
+                .snippets(false)
+                .suggest(true),
+        )
+        .expect("search");
+    assert_eq!(results.total, 36);
+    let first = results.suggestions.first().expect("a suggestion");
+    assert_eq!(first.query, "lighthouse keeper");
+    assert_eq!(first.total, 36);
+    assert_eq!(first.corrections[0].word_articles, 0);
+}
+
+#[test]
+fn short_function_words_are_never_suggested() {
+    let (_dir, index) = archive_index(&keeper_archive());
+    // `to` (in every article) and `tok` are one edit apart, `took` too.
+    let results = suggest(&index, "tok");
+    let replacements: Vec<String> = results
+        .suggestions
+        .iter()
+        .flat_map(|s| s.corrections.iter().map(|c| c.replacement.clone()))
+        .collect();
+    assert_eq!(replacements.first().map(String::as_str), Some("took"));
+    assert!(
+        replacements.iter().all(|r| r.len() >= 3),
+        "{replacements:?}"
+    );
+}
+
+#[test]
+fn similar_ranks_by_its_scores_and_pages_them_consistently() {
+    let (_dir, index) = sample_index();
+    let searcher = index.searcher().expect("searcher");
+    let all = common::all_hits(&index);
+    let mut checked = 0;
+    for hit in all.iter().step_by(7) {
+        let first = searcher
+            .similar(
+                &hit.path,
+                &SearchRequest::new("").page(10, 0).snippets(false),
+            )
+            .expect("similar")
+            .expect("exists");
+        if first.hits.len() < 6 {
+            continue;
+        }
+        checked += 1;
+        let scores: Vec<f32> = first
+            .hits
+            .iter()
+            .map(|h| h.score.expect("ranked by relevance: a score"))
+            .collect();
+        assert!(
+            scores.windows(2).all(|w| w[0] >= w[1]),
+            "{}: {scores:?}",
+            hit.path
+        );
+        // A cosine: at most 1, and above 0 for an article that shares
+        // words with this one.
+        assert!(scores.iter().all(|s| *s <= 1.0 + 1e-4), "{scores:?}");
+        assert!(scores[0] > 0.0);
+        // The second page continues the first.
+        let second = searcher
+            .similar(
+                &hit.path,
+                &SearchRequest::new("").page(5, 5).snippets(false),
+            )
+            .expect("similar")
+            .expect("exists");
+        let ids = |r: &SearchResults| r.hits.iter().map(|h| h.path.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&second), ids(&first)[5..].to_vec(), "{}", hit.path);
+        assert_eq!(second.total, first.total);
+    }
+    assert!(checked >= 3, "only {checked} articles with related ones");
+}

@@ -65,6 +65,23 @@ pub(crate) fn run_node(
     ast: Option<&Node>,
     excluded: Vec<Term>,
 ) -> Result<SearchResults> {
+    run_node_reranked(searcher, request, ast, excluded, None)
+}
+
+/// Scores again the best documents of a search (`similar`): given their
+/// addresses, best first by the query's score, their new scores.
+pub(crate) type Rerank<'a> = &'a mut dyn FnMut(&[(Option<f32>, DocAddress)]) -> Result<Vec<f32>>;
+
+/// [`run_node`], where a search ranked by relevance has its first `depth`
+/// documents (at least the page's) ordered by `rerank`'s scores instead of
+/// the query's; documents below stay below.
+pub(crate) fn run_node_reranked(
+    searcher: &Searcher,
+    request: &SearchRequest,
+    ast: Option<&Node>,
+    excluded: Vec<Term>,
+    rerank: Option<(usize, Rerank)>,
+) -> Result<SearchResults> {
     let started = Instant::now();
     if request.counted == Counted::Stories
         && request.timeline.is_some()
@@ -112,7 +129,34 @@ pub(crate) fn run_node(
             .timeline_by_source
             .filter(|_| request.timeline.is_some()),
     };
-    let (top, total, counts, stories) = collect(searcher, &*query, request, &wanted)?;
+    let top_request;
+    let (collected, rerank) = match rerank {
+        Some((depth, rerank)) if request.sort == SortOrder::Relevance && request.limit > 0 => {
+            let depth = depth.max(request.offset.saturating_add(request.limit));
+            top_request = request.clone().page(depth, 0);
+            (&top_request, Some(rerank))
+        }
+        _ => (request, None),
+    };
+    let (top, total, counts, stories) = collect(searcher, &*query, collected, &wanted)?;
+    let top = match rerank {
+        Some(rerank) => {
+            let scores = rerank(&top)?;
+            let mut rescored: Vec<(f32, DocAddress)> = scores
+                .into_iter()
+                .zip(top.iter().map(|(_, a)| *a))
+                .collect();
+            // Stable: equal scores keep the query's order.
+            rescored.sort_by(|a, b| b.0.total_cmp(&a.0));
+            rescored
+                .into_iter()
+                .skip(request.offset)
+                .take(request.limit)
+                .map(|(score, address)| (Some(score), address))
+                .collect()
+        }
+        None => top,
+    };
     let top = if request.limit == 0 { Vec::new() } else { top };
     let mut hits = hits(searcher, &top, matchers, request)?;
     // The matching copies of each hit's story.
