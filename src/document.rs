@@ -72,18 +72,18 @@ pub(crate) fn build(
     hash: u64,
     story: &StoryOf<'_>,
 ) -> TantivyDocument {
-    let parts = StoredDocument {
-        id: article.id.clone(),
-        path: article.path.clone(),
+    let body = article.body_text();
+    let parts = Parts {
+        id: &article.id,
+        path: &article.path,
         date: article.date.map(schema::date_value),
-        source: source.map(str::to_string),
-        headline: article.headline.clone(),
-        body: article.body_text(),
-        notice: article.notice.clone(),
-        comments: article.comments.clone(),
-        comment_count: Some(article.comments.len() as u64),
+        source,
+        headline: &article.headline,
+        body: &body,
+        notice: article.notice.as_deref(),
+        comments: &article.comments,
+        comment_count: article.comments.len() as u64,
         invalid_utf8: article.invalid_utf8 as u64,
-        story: None,
     };
     let bookkeeping = Bookkeeping {
         size: file.size,
@@ -91,6 +91,42 @@ pub(crate) fn build(
         hash,
     };
     assemble(fields, &parts, &bookkeeping, story)
+}
+
+/// The parts of a document, borrowed from an article ([`build`]) or from a
+/// stored document ([`StoredDocument::parts`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Parts<'a> {
+    pub id: &'a str,
+    pub path: &'a str,
+    /// The date as `YYYYMMDD` ([`schema::date_value`]).
+    pub date: Option<i64>,
+    pub source: Option<&'a str>,
+    pub headline: &'a str,
+    /// The body paragraphs joined with `\n`.
+    pub body: &'a str,
+    pub notice: Option<&'a str>,
+    pub comments: &'a [String],
+    pub comment_count: u64,
+    pub invalid_utf8: u64,
+}
+
+impl StoredDocument {
+    /// The parts to add the document again with.
+    pub(crate) fn parts(&self) -> Parts<'_> {
+        Parts {
+            id: &self.id,
+            path: &self.path,
+            date: self.date,
+            source: self.source.as_deref(),
+            headline: &self.headline,
+            body: &self.body,
+            notice: self.notice.as_deref(),
+            comments: &self.comments,
+            comment_count: self.comment_count.unwrap_or(self.comments.len() as u64),
+            invalid_utf8: self.invalid_utf8,
+        }
+    }
 }
 
 /// A document's story: the story id and its body's band keys
@@ -117,35 +153,34 @@ pub(crate) struct Bookkeeping {
     pub hash: u64,
 }
 
-/// The tantivy document of stored parts, their file's bookkeeping and
-/// their story: what [`build`] adds, and what the indexer adds again when a
-/// document's story changes (the stored parts, the columns and the story
-/// are all it needs; `story` in `doc` is ignored).
+/// The tantivy document of an article's parts, its file's bookkeeping and
+/// its story: what [`build`] adds, and what the indexer adds again from a
+/// stored document when its story changes.
 pub(crate) fn assemble(
     fields: &Fields,
-    doc: &StoredDocument,
+    doc: &Parts<'_>,
     file: &Bookkeeping,
     story: &StoryOf<'_>,
 ) -> TantivyDocument {
     let mut out = TantivyDocument::default();
-    out.add_text(fields.id, &doc.id);
-    out.add_text(fields.path, &doc.path);
+    out.add_text(fields.id, doc.id);
+    out.add_text(fields.path, doc.path);
     if let Some(date) = doc.date {
         out.add_i64(fields.date, date);
     }
-    if let Some(source) = &doc.source {
+    if let Some(source) = doc.source {
         out.add_text(fields.source, source);
         out.add_text(fields.source_key, source);
         out.add_text(fields.source_text, source);
     }
-    out.add_text(fields.headline, &doc.headline);
-    out.add_text(fields.headline_words, &doc.headline);
-    out.add_text(fields.body_words, &doc.body);
-    out.add_text(fields.body, &doc.body);
-    if let Some(notice) = &doc.notice {
+    out.add_text(fields.headline, doc.headline);
+    out.add_text(fields.headline_words, doc.headline);
+    out.add_text(fields.body_words, doc.body);
+    out.add_text(fields.body, doc.body);
+    if let Some(notice) = doc.notice {
         out.add_text(fields.notice, notice);
     }
-    for comment in &doc.comments {
+    for comment in doc.comments {
         out.add_text(fields.comments, comment);
         out.add_text(fields.comments_words, comment);
     }
@@ -154,10 +189,7 @@ pub(crate) fn assemble(
     for &band in story.bands {
         out.add_u64(fields.story_bands, band);
     }
-    out.add_u64(
-        fields.comment_count,
-        doc.comment_count.unwrap_or(doc.comments.len() as u64),
-    );
+    out.add_u64(fields.comment_count, doc.comment_count);
     out.add_u64(fields.invalid_utf8, doc.invalid_utf8);
     out.add_u64(fields.file_size, file.size);
     out.add_i64(fields.file_mtime, file.mtime_ns);

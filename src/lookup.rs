@@ -12,7 +12,7 @@ use std::path::Path;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, TantivyDocument, Term};
+use tantivy::{DocAddress, Term};
 
 use crate::document::{self, StoredArticle};
 use crate::error::Result;
@@ -171,13 +171,7 @@ fn find(searcher: &Searcher, field: Field, value: &str) -> Result<Vec<StoredArti
     addresses.sort();
     addresses
         .into_iter()
-        .map(|address| {
-            let doc: TantivyDocument = searcher
-                .tantivy()
-                .doc(address)
-                .map_err(|e| searcher.engine_error(e))?;
-            Ok(StoredArticle::from(document::read(searcher.fields(), &doc)))
-        })
+        .map(|address| searcher.article_at(address))
         .collect()
 }
 

@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use tantivy::TantivyError;
+use tantivy::{DocAddress, TantivyDocument, TantivyError};
 
 use crate::document::StoredArticle;
 use crate::error::{Error, Result};
@@ -192,6 +192,18 @@ impl Searcher {
 
     pub(crate) fn tantivy(&self) -> &tantivy::Searcher {
         &self.searcher
+    }
+
+    /// The stored article at `address`.
+    pub(crate) fn article_at(&self, address: DocAddress) -> Result<StoredArticle> {
+        let doc: TantivyDocument = self
+            .searcher
+            .doc(address)
+            .map_err(|e| self.engine_error(e))?;
+        Ok(StoredArticle::from(crate::document::read(
+            &self.fields,
+            &doc,
+        )))
     }
 
     pub(crate) fn fields(&self) -> &Fields {

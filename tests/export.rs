@@ -415,6 +415,17 @@ fn build_index(dir: &Path, archive: &Path, source_from: SourceFrom) -> Index {
     index
 }
 
+/// The export of an index: its lines and report.
+fn export_index(index: &Index) -> (Vec<u8>, ExportReport) {
+    let mut out = Vec::new();
+    let report = index
+        .searcher()
+        .expect("searcher")
+        .export(&mut out)
+        .expect("export index");
+    (out, report)
+}
+
 fn by_path(articles: Vec<ExportedArticle>) -> BTreeMap<String, ExportedArticle> {
     let count = articles.len();
     let map: BTreeMap<String, ExportedArticle> =
@@ -454,12 +465,7 @@ fn the_export_round_trips_through_stats_and_show() {
     let dir = tempfile::tempdir().expect("tempdir");
     let sample = common::sample_corpus();
     let archive = build_index(dir.path(), &sample, SourceFrom::Copyright);
-    let mut out = Vec::new();
-    let report = archive
-        .searcher()
-        .expect("searcher")
-        .export(&mut out)
-        .expect("export index");
+    let (out, report) = export_index(&archive);
     let from_index = check_lines(&out);
     let stats = archive
         .searcher()
@@ -575,12 +581,7 @@ fn the_export_of_an_index_carries_stories() {
     let dir = tempfile::tempdir().expect("tempdir");
     let sample = common::sample_corpus();
     let archive = build_index(dir.path(), &sample, SourceFrom::Copyright);
-    let mut out = Vec::new();
-    archive
-        .searcher()
-        .expect("searcher")
-        .export(&mut out)
-        .expect("export index");
+    let (out, _) = export_index(&archive);
     let lines = by_path(check_lines(&out));
     let labels = std::fs::read_to_string(manifest_path("tests/data/sample-stories.tsv"))
         .expect("label file");
@@ -610,12 +611,7 @@ fn sources_from_folders_are_exported_as_indexed() {
     let dir = tempfile::tempdir().expect("tempdir");
     let sample = common::sample_corpus();
     let archive = build_index(dir.path(), &sample, SourceFrom::Folder);
-    let mut out = Vec::new();
-    archive
-        .searcher()
-        .expect("searcher")
-        .export(&mut out)
-        .expect("export index");
+    let (out, _) = export_index(&archive);
     let from_index = by_path(without_stories(check_lines(&out)));
     let (out, _) = export_folder(&sample, SourceFrom::Folder);
     let from_folder = by_path(check_lines(&out));

@@ -29,7 +29,7 @@ use std::collections::{HashMap, HashSet};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, IndexWriter, Searcher, TERMINATED, TantivyDocument, Term};
 
-use crate::document::{self, Bookkeeping, StoryOf};
+use crate::document::{self, Bookkeeping, StoredDocument, StoryOf};
 use crate::error::{Error, Result};
 use crate::index::Index;
 use crate::schema::{self, Fields};
@@ -117,7 +117,7 @@ impl Plan {
                 bands: &rewrite.bands,
             };
             writer
-                .add_document(document::assemble(fields, &parts, &file, &story))
+                .add_document(document::assemble(fields, &parts.parts(), &file, &story))
                 .map_err(engine)?;
         }
         Ok(())
@@ -227,6 +227,22 @@ struct Loaded {
     story: Option<String>,
 }
 
+/// The stored document at `address` with its body signed again.
+fn signed(address: DocAddress, parts: StoredDocument) -> Loaded {
+    let signature = story::sign_stored_body(&parts.body, false);
+    Loaded {
+        address,
+        bands: signature.band_keys(&Params::DEFAULT),
+        entry: Entry {
+            path: parts.path,
+            id: parts.id,
+            date: parts.date.and_then(schema::date_of_value),
+            signature,
+        },
+        story: parts.story,
+    }
+}
+
 /// The archive as it is after the run, for [`story::regroup`]: the last
 /// commit less the replaced articles, plus the signed ones.
 struct IndexLookup<'a> {
@@ -296,32 +312,25 @@ impl<'a> IndexLookup<'a> {
         Ok(out)
     }
 
+    /// The stored parts of the document at `address`.
+    fn read_at(&self, address: DocAddress) -> Result<StoredDocument> {
+        let doc: TantivyDocument = self
+            .searcher
+            .doc(address)
+            .map_err(|e| self.index.engine_error(e))?;
+        Ok(document::read(self.fields, &doc))
+    }
+
     /// The stored article at `address`, signed again (`None`: one the run
     /// replaces or deletes).
     fn load(&self, address: DocAddress) -> Result<Option<Loaded>> {
         if let Some(known) = self.loaded.borrow().get(&address) {
             return Ok(known.clone());
         }
-        let doc: TantivyDocument = self
-            .searcher
-            .doc(address)
-            .map_err(|e| self.index.engine_error(e))?;
-        let parts = document::read(self.fields, &doc);
-        let loaded = (!self.removed.contains(&parts.path)).then(|| {
-            let signature = story::sign_stored_body(&parts.body, false);
-            Loaded {
-                address,
-                bands: signature.band_keys(&Params::DEFAULT),
-                entry: Entry {
-                    path: parts.path.clone(),
-                    id: parts.id,
-                    date: parts.date.and_then(schema::date_of_value),
-                    signature,
-                },
-                story: parts.story,
-            }
-        });
-        self.by_path.borrow_mut().insert(parts.path, address);
+        let parts = self.read_at(address)?;
+        let path = parts.path.clone();
+        let loaded = (!self.removed.contains(&path)).then(|| signed(address, parts));
+        self.by_path.borrow_mut().insert(path, address);
         self.loaded.borrow_mut().insert(address, loaded.clone());
         Ok(loaded)
     }
@@ -333,23 +342,7 @@ impl<'a> IndexLookup<'a> {
         let Some(&address) = self.postings(&term)?.first() else {
             return Ok(None);
         };
-        let doc: TantivyDocument = self
-            .searcher
-            .doc(address)
-            .map_err(|e| self.index.engine_error(e))?;
-        let parts = document::read(self.fields, &doc);
-        let signature = story::sign_stored_body(&parts.body, false);
-        Ok(Some(Loaded {
-            address,
-            bands: signature.band_keys(&Params::DEFAULT),
-            entry: Entry {
-                path: parts.path,
-                id: parts.id,
-                date: parts.date.and_then(schema::date_of_value),
-                signature,
-            },
-            story: parts.story,
-        }))
+        Ok(Some(signed(address, self.read_at(address)?)))
     }
 
     /// A stored article met by the lookups, by path.

@@ -102,6 +102,16 @@ impl Stories {
         }
     }
 
+    /// How many articles match: the copies of every story.
+    pub fn articles(&self) -> usize {
+        let copies: u64 = match self {
+            Stories::None => 0,
+            Stories::One(one) => one.found.iter().map(|p| u64::from(p.copies)).sum(),
+            Stories::Merged(merged) => merged.values().map(|best| best.copies).sum(),
+        };
+        usize::try_from(copies).unwrap_or(usize::MAX)
+    }
+
     /// The first `keep` stories in the order `sort`, best first.
     pub fn rank(&self, sort: SortOrder, keep: usize) -> Vec<Best> {
         let mut all: Vec<Best> = match self {

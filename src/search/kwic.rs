@@ -12,10 +12,10 @@
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::{DocAddress, Order, TantivyDocument};
+use tantivy::{DocAddress, Order};
 
 use super::{SearchRequest, filters};
-use crate::document::{self, StoredArticle};
+use crate::document::StoredArticle;
 use crate::error::Result;
 use crate::query::{self, QueryBuilder, QueryError, Text, TextReader, merge};
 use crate::searcher::Searcher;
@@ -117,11 +117,7 @@ pub(crate) fn kwic(
     };
     let reader = TextReader::default();
     for address in addresses {
-        let doc: TantivyDocument = searcher
-            .tantivy()
-            .doc(address)
-            .map_err(|e| searcher.engine_error(e))?;
-        let article = StoredArticle::from(document::read(searcher.fields(), &doc));
+        let article = searcher.article_at(address)?;
         let before = summary.lines;
         let mut emit = |comment: Option<usize>, text: &str, matcher: &crate::query::Matcher| {
             for [from, to] in merge(&matcher.find(text, &reader).spans) {

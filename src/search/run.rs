@@ -4,10 +4,10 @@
 use std::path::Path;
 use std::time::Instant;
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Order, TantivyDocument, Term};
+use tantivy::{DocAddress, Order, Term};
 
 use super::collapse::{Collapse, Stories, StoryCounter};
 use super::counts::{CountCollector, Counting, Counts};
@@ -16,7 +16,6 @@ use super::snippet::Generators;
 use super::suggest;
 use super::timeline::Wanted;
 use super::{Counted, Hit, SearchRequest, SearchResults, Snippets, SortOrder};
-use crate::document::{self, StoredArticle};
 use crate::error::Result;
 use crate::query::Node;
 use crate::query::{self, Matcher, QueryBuilder, QueryError, Text};
@@ -233,7 +232,7 @@ fn exclude(query: Box<dyn Query>, excluded: Vec<Term>) -> Box<dyn Query> {
 }
 
 /// One pass over the matching documents: the page, the total, the counts
-/// when `wanted` asks for any, and every matching story (best first).
+/// when `wanted` asks for any, and every matching story (in no order).
 fn collect(
     searcher: &Searcher,
     query: &dyn Query,
@@ -268,9 +267,10 @@ fn collect(
     };
     if request.collapse {
         // The page is a slice of the stories, each by its best copy.
-        let (total, counts, stories) = engine
-            .search(query, &(Count, counting, collapse))
-            .map_err(error)?;
+        // Every matching article is a copy of one story: the stories count
+        // them (no Count collector beside).
+        let (counts, stories) = engine.search(query, &(counting, collapse)).map_err(error)?;
+        let total = stories.articles();
         let scored = request.sort == SortOrder::Relevance;
         let top = stories
             .rank(request.sort, offset.saturating_add(limit))
@@ -283,11 +283,11 @@ fn collect(
     let top = TopDocs::with_limit(limit).and_offset(offset);
     Ok(match request.sort {
         SortOrder::Relevance => {
-            let (top, total, counts, stories) = engine
-                .search(query, &(top.order_by_score(), Count, counting, collapse))
+            let (top, counts, stories) = engine
+                .search(query, &(top.order_by_score(), counting, collapse))
                 .map_err(error)?;
             let top = top.into_iter().map(|(s, a)| (Some(s), a)).collect();
-            (top, total, counts.or(story_counts), stories)
+            (top, stories.articles(), counts.or(story_counts), stories)
         }
         SortOrder::Newest | SortOrder::Oldest => {
             let order = match request.sort {
@@ -295,11 +295,11 @@ fn collect(
                 _ => Order::Asc,
             };
             let by_date = top.order_by_fast_field::<i64>("date", order);
-            let (top, total, counts, stories) = engine
-                .search(query, &(by_date, Count, counting, collapse))
+            let (top, counts, stories) = engine
+                .search(query, &(by_date, counting, collapse))
                 .map_err(error)?;
             let top = top.into_iter().map(|(_, a)| (None, a)).collect();
-            (top, total, counts.or(story_counts), stories)
+            (top, stories.articles(), counts.or(story_counts), stories)
         }
     })
 }
@@ -316,11 +316,7 @@ fn hits(
     let root = searcher.record().archive.as_deref();
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
-        let doc: TantivyDocument = searcher
-            .tantivy()
-            .doc(*address)
-            .map_err(|e| searcher.engine_error(e))?;
-        let article = StoredArticle::from(document::read(searcher.fields(), &doc));
+        let article = searcher.article_at(*address)?;
         let snippets = match (&generators, request.snippets) {
             (Some(g), _) => g.snippets(&article),
             (None, true) => Snippets::lede(&article),

@@ -23,11 +23,11 @@
 
 use std::collections::HashMap;
 
-use tantivy::{DocAddress, TantivyDocument, Term};
+use tantivy::{DocAddress, Term};
 
 use super::{SearchRequest, SearchResults, run};
 use crate::analysis::{self, WordStemmer};
-use crate::document::{self, StoredArticle};
+use crate::document::StoredArticle;
 use crate::error::Result;
 use crate::query::{Form, Node, QueryError};
 use crate::searcher::Searcher;
@@ -72,11 +72,7 @@ pub(crate) fn similar(
     let mut rerank = |top: &[(Option<f32>, DocAddress)]| -> Result<Vec<f32>> {
         let mut scores = Vec::with_capacity(top.len());
         for (_, address) in top {
-            let doc: TantivyDocument = searcher
-                .tantivy()
-                .doc(*address)
-                .map_err(|e| searcher.engine_error(e))?;
-            let other = StoredArticle::from(document::read(searcher.fields(), &doc));
+            let other = searcher.article_at(*address)?;
             scores.push(mine.cosine(&vectors.of(&other)?));
         }
         Ok(scores)

@@ -57,14 +57,26 @@ pub(crate) struct Shown {
     other_copies: Vec<CopyOf>,
 }
 
-/// Another article of the same story.
+/// An article of a story, as `show` and `stories` list it.
 #[derive(Serialize)]
 pub(crate) struct CopyOf {
-    id: String,
-    path: String,
-    date: Option<String>,
-    source: Option<String>,
-    headline: String,
+    pub id: String,
+    pub path: String,
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub headline: String,
+}
+
+impl From<StoredArticle> for CopyOf {
+    fn from(a: StoredArticle) -> CopyOf {
+        CopyOf {
+            id: a.id,
+            path: a.path,
+            date: a.date,
+            source: a.source,
+            headline: a.headline,
+        }
+    }
 }
 
 /// `articles`, each with the other articles of its story.
@@ -79,13 +91,7 @@ pub(crate) fn with_copies(
                 .story(&article.story)?
                 .into_iter()
                 .filter(|a| a.path != article.path)
-                .map(|a| CopyOf {
-                    id: a.id,
-                    path: a.path,
-                    date: a.date,
-                    source: a.source,
-                    headline: a.headline,
-                })
+                .map(CopyOf::from)
                 .collect();
             Ok(Shown {
                 article,

@@ -8,6 +8,7 @@ use newsidx::Index;
 use serde::Serialize;
 
 use super::Out;
+use super::show::CopyOf;
 use crate::args::StoriesArgs;
 use crate::exit::Exit;
 use crate::term::maybe_escape;
@@ -20,17 +21,7 @@ struct Story {
     /// Its number of articles.
     copies: u64,
     /// Its articles, earliest first.
-    articles: Vec<Copy>,
-}
-
-/// One article of a story.
-#[derive(Serialize)]
-struct Copy {
-    id: String,
-    path: String,
-    date: Option<String>,
-    source: Option<String>,
-    headline: String,
+    articles: Vec<CopyOf>,
 }
 
 pub(crate) fn run(args: &StoriesArgs, out: &mut Out<impl Write>) -> anyhow::Result<Exit> {
@@ -41,13 +32,7 @@ pub(crate) fn run(args: &StoriesArgs, out: &mut Out<impl Write>) -> anyhow::Resu
         let articles = searcher
             .story(&story)?
             .into_iter()
-            .map(|a| Copy {
-                id: a.id,
-                path: a.path,
-                date: a.date,
-                source: a.source,
-                headline: a.headline,
-            })
+            .map(CopyOf::from)
             .collect();
         stories.push(Story {
             story,
