@@ -767,3 +767,139 @@ fn a_cancelled_run_leaves_its_stories_to_the_next() {
     assert_eq!(after, fresh(&root));
     assert_eq!(after["p0/0002_a.txt"], "0001_a");
 }
+
+// ---------------------------------------------------------------------------
+// Story counts against a plain scan of the files and the hand labels.
+
+/// The story of each article of the sample corpus by the labels alone: its
+/// group's name for a copy of a wire story, its own path otherwise.
+fn labelled_story_of(root: &Path) -> BTreeMap<String, String> {
+    let mut files = Vec::new();
+    common::scan::visible_txt_files(root, &mut files);
+    let mut story_of = BTreeMap::new();
+    for file in &files {
+        if common::scan::article_facts(file).is_some() {
+            let rel = file
+                .strip_prefix(root)
+                .expect("below root")
+                .to_string_lossy()
+                .replace('\\', "/");
+            story_of.insert(rel.clone(), rel);
+        }
+    }
+    for (group, paths) in labels() {
+        if !group.starts_with("apart-") {
+            for path in paths {
+                story_of.insert(path, group.clone());
+            }
+        }
+    }
+    story_of
+}
+
+/// Whether a file holds a word starting with `prefix` (lowercase ASCII),
+/// words being runs of letters and digits, read without the parser. The
+/// lines that are no text of the article's (the copyright line, the
+/// separator and the notice after it) must not hold one: checked, so that
+/// reading every line stays right.
+fn holds_prefix(path: &Path, prefix: &str) -> bool {
+    let bytes = std::fs::read(path).expect("read article");
+    let text = String::from_utf8_lossy(&bytes).to_lowercase();
+    let has = |line: &str| {
+        line.split(|c: char| !c.is_alphanumeric())
+            .any(|w| w.starts_with(prefix))
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let not_text = line.starts_with('©') || *line == "—-" || (i > 0 && lines[i - 1] == "—-");
+        assert!(
+            !(not_text && has(line)),
+            "{}: `{prefix}` in a line that is no text: {line}",
+            path.display()
+        );
+    }
+    lines.iter().any(|line| has(line))
+}
+
+/// A query's total, its number of stories and each hit's copies equal
+/// those of the files a scan finds holding the words, grouped by the
+/// labels; so do the stories that `Searcher::stories` lists.
+#[test]
+fn story_counts_match_a_scan_of_the_files() {
+    let root = common::sample_corpus();
+    let story_of = labelled_story_of(&root);
+    let (_dir, index) = sample_index();
+    let searcher = index.searcher().expect("searcher");
+    for prefix in ["storm", "insur", "claim", "plover", "signal", "ferr"] {
+        let matching: Vec<&String> = story_of
+            .keys()
+            .filter(|rel| holds_prefix(&root.join(rel.as_str()), prefix))
+            .collect();
+        assert!(!matching.is_empty(), "{prefix}: the scan finds nothing");
+        let mut copies: BTreeMap<&str, u64> = BTreeMap::new();
+        for rel in &matching {
+            *copies.entry(story_of[*rel].as_str()).or_default() += 1;
+        }
+        let results = searcher
+            .search(
+                &SearchRequest::new(format!("{prefix}*"))
+                    .search_in(newsidx::search::SearchIn::All)
+                    .page(1000, 0),
+            )
+            .expect("search");
+        assert_eq!(results.total as usize, matching.len(), "{prefix}: total");
+        assert_eq!(results.stories as usize, copies.len(), "{prefix}: stories");
+        assert_eq!(
+            results.hits.len(),
+            copies.len(),
+            "{prefix}: one hit a story"
+        );
+        for hit in &results.hits {
+            assert_eq!(
+                hit.copies,
+                copies[story_of[&hit.path].as_str()],
+                "{prefix}: copies of {}",
+                hit.path
+            );
+        }
+    }
+    // The stories of more than one article, with their sizes.
+    let mut groups: BTreeMap<&str, u64> = BTreeMap::new();
+    for story in story_of.values() {
+        *groups.entry(story.as_str()).or_default() += 1;
+    }
+    let mut expected: Vec<u64> = groups.values().copied().filter(|&n| n >= 2).collect();
+    expected.sort_unstable();
+    let listed = searcher.stories(2).expect("stories");
+    let mut got: Vec<u64> = listed.iter().map(|(_, n)| *n).collect();
+    got.sort_unstable();
+    assert_eq!(got, expected, "stories of two articles or more");
+    for (story, n) in &listed {
+        let articles = searcher.story(story).expect("story");
+        assert_eq!(articles.len() as u64, *n, "{story}");
+        let group = &story_of[&articles[0].path];
+        assert!(
+            articles.iter().all(|a| &story_of[&a.path] == group),
+            "{story}: one labelled group"
+        );
+    }
+}
+
+/// The index report's count of articles grouped: every article on a first
+/// run (as many as a scan finds), none on a run that changes nothing.
+#[test]
+fn the_report_counts_the_articles_grouped() {
+    let root = common::sample_corpus();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = Index::create(dir.path().join("index")).expect("create");
+    let first = index
+        .index_dir(&root, &common::options(2))
+        .expect("first run");
+    assert_eq!(first.stories_checked, common::sample_scan().articles);
+    assert_eq!((first.stories_changed, first.stories_pending), (0, false));
+    let again = index
+        .index_dir(&root, &common::options(2))
+        .expect("second run");
+    assert_eq!(again.stories_checked, 0, "{again:#?}");
+    assert!(!again.stories_pending);
+}
