@@ -125,8 +125,8 @@ pub use error::{Error, ErrorKind, Result};
 pub use files::SkippedFile;
 pub use index::{Index, IndexRecord};
 pub use indexer::{
-    DeletedFile, IndexOptions, IndexReport, KeptFile, KeptReason, Phase, Progress, ProgressFn,
-    SourceFrom,
+    DeletedFile, IndexOptions, IndexReport, KeptFile, KeptReason, Phase, PhaseTimes, Progress,
+    ProgressFn, SourceFrom,
 };
 pub use searcher::Searcher;
 pub use stats::{SourceCount, Stats, YearCount};

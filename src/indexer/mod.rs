@@ -84,7 +84,7 @@ use crate::index::{Index, IndexRecord};
 use crate::schema;
 use crate::walk;
 
-pub use report::{DeletedFile, IndexReport, KeptFile, KeptReason};
+pub use report::{DeletedFile, IndexReport, KeptFile, KeptReason, PhaseTimes};
 
 use guard::DeleteGuard;
 use progress::Reporter;
@@ -256,12 +256,14 @@ pub(crate) fn index_dir(index: &Index, dir: &Path, options: &IndexOptions) -> Re
     let before = index.reader().searcher();
     let progress = Reporter::new(options);
     progress.send(Phase::Walking);
+    let mut phase = Instant::now();
     let walk = walk::walk(&root);
     #[cfg(test)]
     let walk = faults::walk(options, walk);
     let mut run = Run::new(index.fields(), &known, options, &record);
     let work = run.plan(walk, &mut report, &progress);
     plan::delete_gone(index, &writer, &run, &known, &mut report);
+    report.phases.walk = lap(&mut phase);
     let mut publish = Publish {
         guard: DeleteGuard::new(index.path(), &root, &record, known.len(), options),
         record: IndexRecord {
@@ -281,6 +283,7 @@ pub(crate) fn index_dir(index: &Index, dir: &Path, options: &IndexOptions) -> Re
     publish.guard.check(report.deleted)?;
     progress.send(Phase::Stories);
     let signed = run.sign(&work, report.threads)?;
+    report.phases.sign = lap(&mut phase);
     let complete = match signed {
         Some((signed, gone)) => {
             let scope = if options.rebuild || known.is_empty() {
@@ -301,6 +304,7 @@ pub(crate) fn index_dir(index: &Index, dir: &Path, options: &IndexOptions) -> Re
             run.stories = stories::plan(index, &before, scope, signed, &removed)?;
             report.stories_checked = run.stories.checked;
             report.stories_changed = run.stories.rewrites();
+            report.phases.group = lap(&mut phase);
             progress.send(Phase::Indexing);
             run.index_work(index, &mut writer, &work, &publish, &mut report, &progress)?;
             if !report.interrupted {
@@ -315,6 +319,7 @@ pub(crate) fn index_dir(index: &Index, dir: &Path, options: &IndexOptions) -> Re
         }
     };
     drop(before);
+    report.phases.index = lap(&mut phase);
     if report.interrupted && options.rebuild {
         // Abandon the rebuild: the index stays as it was.
         writer.rollback().map_err(|e| index.engine_error(e))?;
@@ -331,10 +336,19 @@ pub(crate) fn index_dir(index: &Index, dir: &Path, options: &IndexOptions) -> Re
         .wait_merging_threads()
         .map_err(|e| index.engine_error(e))?;
     index.reader().reload().map_err(|e| index.engine_error(e))?;
+    report.phases.commit = lap(&mut phase);
     report.documents = index.reader().searcher().num_docs();
     report.seconds = started.elapsed().as_secs_f64();
     report.mb_per_s = report.bytes_read as f64 / 1e6 / report.seconds.max(1e-9);
     Ok(report)
+}
+
+/// Seconds since `*since`, which moves on to now.
+fn lap(since: &mut Instant) -> f64 {
+    let now = Instant::now();
+    let seconds = now.duration_since(*since).as_secs_f64();
+    *since = now;
+    seconds
 }
 
 /// Nanoseconds since the Unix epoch now (negative before 1970).

@@ -106,6 +106,8 @@ pub struct IndexReport {
     pub seconds: f64,
     /// Megabytes (10^6 bytes) read per second.
     pub mb_per_s: f64,
+    /// Where the run's wall-clock time went, phase by phase.
+    pub phases: PhaseTimes,
     /// Commits written.
     pub commits: u32,
     /// Articles whose story the run worked out: the new and changed ones
@@ -122,6 +124,24 @@ pub struct IndexReport {
     pub interrupted: bool,
     /// Things the user should know (a setting that was lowered, say).
     pub notes: Vec<String>,
+}
+
+/// Wall-clock seconds of each phase of a run, in the order they run. The
+/// phases do not overlap; what is left of [`IndexReport::seconds`] is
+/// opening the index and the writer.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct PhaseTimes {
+    /// Walking the archive and comparing it with the index.
+    pub walk: f64,
+    /// Reading and signing the bodies of new and changed files.
+    pub sign: f64,
+    /// Working out the stories from the signatures.
+    pub group: f64,
+    /// Reading, parsing and indexing the files (and adding again the
+    /// unchanged documents whose story changed).
+    pub index: f64,
+    /// Committing, and waiting for the merges it started.
+    pub commit: f64,
 }
 
 impl IndexReport {

@@ -142,6 +142,12 @@ fn write_report(r: &IndexReport, verbose: bool, out: &mut Out<impl Write>) -> an
         "  documents    {:>9}  ({} commits)",
         r.documents, r.commits
     )?;
+    let p = &r.phases;
+    writeln!(
+        w,
+        "  time         walk {:.2} s, sign {:.2} s, stories {:.2} s, index {:.2} s, commit {:.2} s",
+        p.walk, p.sign, p.group, p.index, p.commit
+    )?;
     if verbose {
         for file in &r.skipped_files {
             writeln!(
