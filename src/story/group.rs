@@ -13,8 +13,8 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
-
 use time::Date;
+use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 use super::signature::{Chaining, Params, Signature, same_story};
 
@@ -74,7 +74,9 @@ fn cluster(members: &[&Entry], params: &Params) -> Vec<usize> {
     // The nodes: identical long signatures together, each with its members
     // earliest first.
     let mut nodes: Vec<Vec<usize>> = Vec::new();
-    let mut by_signature: HashMap<&Signature, usize> = HashMap::new();
+    // xxh3 rather than SipHash: a signature is a hundred values to hash,
+    // and its values are hashes already (no flooding to fear).
+    let mut by_signature: HashMap<&Signature, usize, Xxh3DefaultBuilder> = HashMap::default();
     for (i, entry) in members.iter().enumerate() {
         if entry.signature.is_short(params) {
             nodes.push(vec![i]);
@@ -91,7 +93,7 @@ fn cluster(members: &[&Entry], params: &Params) -> Vec<usize> {
     for node in &mut nodes {
         node.sort_by(|&a, &b| members[a].cmp_age(members[b]));
     }
-    nodes.sort_by(|a, b| members[a[0]].cmp_age(members[b[0]]));
+    nodes.par_sort_by(|a, b| members[a[0]].cmp_age(members[b[0]]));
     // Each node's story, as the position of the node that starts it.
     let mut story: Vec<usize> = (0..nodes.len()).collect();
     match params.chaining {
@@ -114,34 +116,35 @@ fn cluster(members: &[&Entry], params: &Params) -> Vec<usize> {
 /// threads, then the stories follow them from the earliest node on.
 fn follow_first(members: &[&Entry], nodes: &[Vec<usize>], story: &mut [usize], params: &Params) {
     let keys: Vec<Vec<u64>> = nodes
-        .iter()
+        .par_iter()
         .map(|node| members[node[0]].signature.band_keys(params))
         .collect();
     // Each posting list holds its nodes in ascending order.
-    let mut bands: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut bands: HashMap<u64, Vec<usize>, Xxh3DefaultBuilder> = HashMap::default();
     for (n, node_keys) in keys.iter().enumerate() {
         for &key in node_keys {
             bands.entry(key).or_default().push(n);
         }
     }
-    let min = params.min_shared_bands.max(1);
+    let min = params.min_shared_bands;
     let parents: Vec<Option<usize>> = (0..nodes.len())
         .into_par_iter()
-        .map(|n| {
-            let mut earlier: Vec<usize> = Vec::new();
-            for key in &keys[n] {
-                if let Some(posting) = bands.get(key) {
-                    earlier.extend_from_slice(&posting[..posting.partition_point(|&m| m < n)]);
-                }
-            }
-            earlier.sort_unstable();
-            let signature = &members[nodes[n][0]].signature;
-            earlier
-                .chunk_by(|a, b| a == b)
-                .filter(|run| run.len() >= min)
-                .map(|run| run[0])
-                .find(|&m| same_story(signature, &members[nodes[m][0]].signature, params))
-        })
+        .map_init(
+            || SharedKeys::new(nodes.len()),
+            |shared, n| {
+                // Only the earlier nodes of each posting list: a prefix.
+                let earlier = keys[n].iter().filter_map(|key| {
+                    let posting = bands.get(key)?;
+                    Some(&posting[..posting.partition_point(|&m| m < n)])
+                });
+                let mut candidates = shared.count(earlier, min);
+                candidates.sort_unstable();
+                let signature = &members[nodes[n][0]].signature;
+                candidates
+                    .into_iter()
+                    .find(|&m| same_story(signature, &members[nodes[m][0]].signature, params))
+            },
+        )
         .collect();
     for (n, parent) in parents.into_iter().enumerate() {
         if let Some(m) = parent {
@@ -417,8 +420,18 @@ impl SharedKeys {
         bands: &HashMap<u64, Vec<usize>>,
         min: usize,
     ) -> Vec<usize> {
-        for key in keys {
-            for &m in bands.get(key).into_iter().flatten() {
+        let postings = keys
+            .iter()
+            .filter_map(|key| bands.get(key).map(Vec::as_slice));
+        self.count(postings, min)
+    }
+
+    /// The nodes in at least `min` of `postings` (each without repeats), in
+    /// no order. Counting in a dense array is linear in the postings'
+    /// length, where sorting them all was not; the array is left zeroed.
+    fn count<'p>(&mut self, postings: impl Iterator<Item = &'p [usize]>, min: usize) -> Vec<usize> {
+        for posting in postings {
+            for &m in posting {
                 if self.count[m] == 0 {
                     self.touched.push(m);
                 }

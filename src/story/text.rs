@@ -222,11 +222,12 @@ fn split_words(text: &str, word: &mut WordBuf, out: &mut Vec<Word>) {
                 i += 1;
             }
             word.begin(char::from(bytes[start]));
-            for &b in &bytes[start..i] {
-                word.numeric |= b.is_ascii_digit();
-                word.lower |= b.is_ascii_lowercase();
-                word.bytes.push(b.to_ascii_lowercase());
-            }
+            let run = &bytes[start..i];
+            word.numeric |= run.iter().any(u8::is_ascii_digit);
+            word.lower |= run.iter().any(u8::is_ascii_lowercase);
+            let at = word.bytes.len();
+            word.bytes.extend_from_slice(run);
+            word.bytes[at..].make_ascii_lowercase();
             prev = Some(char::from(bytes[i - 1]));
             continue;
         }
