@@ -431,8 +431,63 @@ fn pages(index: &Index, request: &SearchRequest, limit: usize) -> Vec<Vec<Hit>> 
 #[test]
 fn collapse_shows_each_story_once_in_every_order_and_page_size() {
     let (_dir, index) = sample_index();
+    check_collapse(&index);
+}
+
+/// The sample corpus indexed in three runs (a third of the files at a
+/// time, one commit each), so that the copies of a story lie in different
+/// segments.
+fn stepped_index() -> (tempfile::TempDir, Index) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = common::copy_sample(&dir.path().join("archive"));
+    let held = dir.path().join("held");
+    let mut files = Vec::new();
+    common::scan::visible_txt_files(&root, &mut files);
+    files.sort();
+    for (i, file) in files.iter().enumerate() {
+        let aside = held.join(i.to_string());
+        std::fs::create_dir_all(&aside).expect("mkdir");
+        std::fs::rename(file, aside.join("article")).expect("set aside");
+    }
+    let index = Index::create(dir.path().join("index")).expect("create");
+    for step in 0..3 {
+        for (i, file) in files.iter().enumerate() {
+            if i % 3 == step {
+                std::fs::rename(held.join(i.to_string()).join("article"), file).expect("put back");
+            }
+        }
+        index
+            .index_dir(&root, &common::options(1))
+            .expect("index a step");
+    }
+    (dir, index)
+}
+
+#[test]
+fn collapse_is_the_same_when_copies_lie_in_different_segments() {
+    let (_dir, index) = stepped_index();
+    let segments = index
+        .searcher()
+        .expect("searcher")
+        .stats()
+        .expect("stats")
+        .segments;
+    assert!(
+        segments >= 3,
+        "{segments} segments: the steps should make several"
+    );
+    // The same stories as a one-run index of the same files.
+    let (_one_dir, one) = sample_index();
+    assert_eq!(stories(&index), stories(&one));
+    check_collapse(&index);
+}
+
+/// Collapsed searches of `index` against its uncollapsed ones: each story
+/// once, with its best copy and its count of copies, in every order and
+/// page size.
+fn check_collapse(index: &Index) {
     let searcher = index.searcher().expect("searcher");
-    let stories = stories(&index);
+    let stories = stories(index);
     for query in ["storm", "*", "insurance claims", "plovers OR strike"] {
         // Every matching article, from an uncollapsed search.
         let all = searcher
@@ -500,7 +555,7 @@ fn collapse_shows_each_story_once_in_every_order_and_page_size() {
             }
             // Paged: the same stories in the same order, each on one page.
             for limit in [1, 2, 3, 7] {
-                let paged: Vec<String> = pages(&index, &request, limit)
+                let paged: Vec<String> = pages(index, &request, limit)
                     .into_iter()
                     .flatten()
                     .map(|h| h.story)

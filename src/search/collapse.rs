@@ -88,8 +88,14 @@ pub(crate) enum Stories {
     /// The matching articles are in one segment: its stories, told apart
     /// by the `story` column's ordinals (no key read).
     One(Box<SegmentStories>),
-    /// Stories of several segments, merged by story key.
-    Merged(KeyMap<Best>),
+    /// The stories of several segments, each told apart by its own
+    /// ordinals. A story can have copies in several segments: `distinct`
+    /// counts it once, by its `story_key`; the page and the copies of its
+    /// hits gather each of their stories from every segment by key.
+    Many {
+        segments: Vec<SegmentStories>,
+        distinct: usize,
+    },
 }
 
 impl Stories {
@@ -98,7 +104,7 @@ impl Stories {
         match self {
             Stories::None => 0,
             Stories::One(one) => one.found.len(),
-            Stories::Merged(merged) => merged.len(),
+            Stories::Many { distinct, .. } => *distinct,
         }
     }
 
@@ -106,18 +112,47 @@ impl Stories {
     pub fn articles(&self) -> usize {
         let copies: u64 = match self {
             Stories::None => 0,
-            Stories::One(one) => one.found.iter().map(|p| u64::from(p.copies)).sum(),
-            Stories::Merged(merged) => merged.values().map(|best| best.copies).sum(),
+            Stories::One(one) => one.articles(),
+            Stories::Many { segments, .. } => segments.iter().map(SegmentStories::articles).sum(),
         };
         usize::try_from(copies).unwrap_or(usize::MAX)
     }
 
     /// The first `keep` stories in the order `sort`, best first.
+    ///
+    /// Across segments, only the first `keep` stories of each segment can
+    /// be among the first `keep` of all: a story whose best copy is in
+    /// segment `s` has, ranked before it in `s`, only stories whose best
+    /// copies (in `s` or elsewhere) rank before it too. Those candidates are
+    /// then gathered from every segment by key.
     pub fn rank(&self, sort: SortOrder, keep: usize) -> Vec<Best> {
         let mut all: Vec<Best> = match self {
             Stories::None => Vec::new(),
-            Stories::One(one) => one.found.iter().map(|p| p.unpack(one.segment)).collect(),
-            Stories::Merged(merged) => merged.values().copied().collect(),
+            Stories::One(one) => one.first(sort, keep).map(|(_, best)| best).collect(),
+            Stories::Many { segments, .. } => {
+                let candidates: HashSet<u64, BuildHasherDefault<KeyHasher>> = segments
+                    .iter()
+                    .flat_map(|segment| {
+                        segment
+                            .first(sort, keep)
+                            .map(|(i, _)| segment.keys[i])
+                            .collect::<Vec<u64>>()
+                    })
+                    .collect();
+                let mut whole: KeyMap<Best> = KeyMap::default();
+                for segment in segments {
+                    for (i, &key) in segment.keys.iter().enumerate() {
+                        if candidates.contains(&key) {
+                            let best = segment.found[i].unpack(segment.segment);
+                            whole
+                                .entry(key)
+                                .and_modify(|b| fold(sort, b, best))
+                                .or_insert(best);
+                        }
+                    }
+                }
+                whole.into_values().collect()
+            }
         };
         if keep < all.len() {
             all.select_nth_unstable_by(keep, |a, b| cmp(sort, a, b));
@@ -130,15 +165,33 @@ impl Stories {
     /// The matching copies of the story of each matching article of
     /// `hits`: its address and its story id.
     pub fn copies(&self, hits: &[(DocAddress, &str)]) -> Vec<u64> {
-        hits.iter()
-            .map(|&(address, story)| match self {
-                Stories::None => 1,
-                Stories::One(one) => one.copies_of(address).unwrap_or(1),
-                Stories::Merged(merged) => merged
-                    .get(&crate::document::story_key(story))
-                    .map_or(1, |best| best.copies),
-            })
-            .collect()
+        match self {
+            Stories::None => vec![1; hits.len()],
+            Stories::One(one) => hits
+                .iter()
+                .map(|&(address, _)| one.copies_of(address).unwrap_or(1))
+                .collect(),
+            Stories::Many { segments, .. } => {
+                let keys: Vec<u64> = hits
+                    .iter()
+                    .map(|&(address, story)| match story.is_empty() {
+                        true => own_key(address),
+                        false => crate::document::story_key(story),
+                    })
+                    .collect();
+                let mut copies: KeyMap<u64> = keys.iter().map(|&k| (k, 0)).collect();
+                for segment in segments {
+                    for (i, key) in segment.keys.iter().enumerate() {
+                        if let Some(n) = copies.get_mut(key) {
+                            *n += u64::from(segment.found[i].copies);
+                        }
+                    }
+                }
+                keys.iter()
+                    .map(|k| copies.get(k).copied().unwrap_or(0).max(1))
+                    .collect()
+            }
+        }
     }
 }
 
@@ -146,13 +199,35 @@ impl Stories {
 pub(crate) struct SegmentStories {
     segment: SegmentOrdinal,
     stories: Option<StrColumn>,
-    keys: Option<Column<u64>>,
+    key_column: Option<Column<u64>>,
     /// Per story ordinal: its place in `found` plus one (0: not matched).
     slot: Vec<u32>,
     found: Vec<Packed>,
+    /// The `story_key` of each story of `found`, when the stories of
+    /// several segments are merged (empty otherwise).
+    keys: Vec<u64>,
 }
 
 impl SegmentStories {
+    /// The matching articles of the segment.
+    fn articles(&self) -> u64 {
+        self.found.iter().map(|p| u64::from(p.copies)).sum()
+    }
+
+    /// The segment's first `keep` stories in the order `sort`, best
+    /// first, with their places in `found`.
+    fn first(&self, sort: SortOrder, keep: usize) -> impl Iterator<Item = (usize, Best)> + '_ {
+        let mut all: Vec<u32> = (0..self.found.len() as u32).collect();
+        let best = |i: u32| self.found[i as usize].unpack(self.segment);
+        let before = |a: &u32, b: &u32| cmp(sort, &best(*a), &best(*b));
+        if keep < all.len() {
+            all.select_nth_unstable_by(keep, before);
+            all.truncate(keep);
+        }
+        all.sort_unstable_by(before);
+        all.into_iter().map(move |i| (i as usize, best(i)))
+    }
+
     /// The matching copies of the story of the matching article `address`.
     fn copies_of(&self, address: DocAddress) -> Option<u64> {
         if address.segment_ord != self.segment {
@@ -164,17 +239,18 @@ impl SegmentStories {
         Some(u64::from(packed.copies))
     }
 
-    /// Each story with its key (read from `story_key`, once per story).
-    fn keyed(self) -> impl Iterator<Item = (u64, Best)> {
-        let segment = self.segment;
-        let keys = self.keys;
-        self.found.into_iter().map(move |packed| {
-            let key = match keys.as_ref().and_then(|c| c.first(packed.doc)) {
+    /// Reads the key of each matching story (from `story_key`, once per
+    /// story) into `keys`.
+    fn read_keys(&mut self) {
+        let (segment, column) = (self.segment, self.key_column.as_ref());
+        self.keys = self
+            .found
+            .iter()
+            .map(|packed| match column.and_then(|c| c.first(packed.doc)) {
                 Some(key) => key,
                 None => own_key(DocAddress::new(segment, packed.doc)),
-            };
-            (key, packed.unpack(segment))
-        })
+            })
+            .collect();
     }
 }
 
@@ -281,9 +357,10 @@ impl SegmentCollector for SegmentCollapse {
         SegmentStories {
             segment: self.segment,
             stories: self.stories,
-            keys: self.keys,
+            key_column: self.keys,
             slot: self.slot,
             found: self.found,
+            keys: Vec::new(),
         }
     }
 }
@@ -333,14 +410,22 @@ impl Collector for Collapse {
                 .pop()
                 .map_or(Stories::None, |one| Stories::One(Box::new(one))));
         }
-        let mut merged: KeyMap<Best> = KeyMap::default();
-        for (key, best) in fruits.into_iter().flat_map(SegmentStories::keyed) {
-            merged
-                .entry(key)
-                .and_modify(|b| fold(self.sort, b, best))
-                .or_insert(best);
+        // A story is counted once however many segments have copies of
+        // it: by its key.
+        let all: usize = fruits.iter().map(|f| f.found.len()).sum();
+        let mut keys: HashSet<u64, BuildHasherDefault<KeyHasher>> =
+            HashSet::with_capacity_and_hasher(all, BuildHasherDefault::default());
+        let mut distinct = 0;
+        for fruit in &mut fruits {
+            fruit.read_keys();
+            for &key in &fruit.keys {
+                distinct += usize::from(keys.insert(key));
+            }
         }
-        Ok(Stories::Merged(merged))
+        Ok(Stories::Many {
+            segments: fruits,
+            distinct,
+        })
     }
 }
 
