@@ -50,10 +50,12 @@
 //! keys ([`Params::min_shared_bands`]: one shared key is often a stock
 //! phrase that unrelated bodies share) and the pair rule holds. Articles
 //! with the same signature are one node. Taken from the earliest, each
-//! node joins the story of the earliest linked node that leads a story, or
-//! leads a story of its own ([`Chaining::Leader`]): a paper that spliced two
-//! wire stories does not make them one, as a connected component would
-//! ([`Chaining::Components`], kept for comparison).
+//! node joins the story of the earliest node it is linked to, or starts a
+//! story of its own ([`Chaining::First`], the default): a story is a tree
+//! of copies, and a paper that spliced two wire stories joins one of them
+//! and does not make them one, as a connected component would
+//! ([`Chaining::Components`], kept for comparison, as is the stricter
+//! [`Chaining::Leader`], which joins only a story's first node).
 //!
 //! # Using it in the indexer
 //!
