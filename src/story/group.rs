@@ -115,29 +115,38 @@ fn cluster(members: &[&Entry], params: &Params) -> Vec<usize> {
 /// only, not on other nodes' stories: the links are found on rayon
 /// threads, then the stories follow them from the earliest node on.
 fn follow_first(members: &[&Entry], nodes: &[Vec<usize>], story: &mut [usize], params: &Params) {
-    let keys: Vec<Vec<u64>> = nodes
-        .par_iter()
-        .map(|node| members[node[0]].signature.band_keys(params))
+    let keys = |n: usize| members[nodes[n][0]].signature.band_keys(params);
+    // Every (band key, node) pair, sorted: each key's nodes in a run, in
+    // ascending order. 16 bytes a pair, where a map of small lists took
+    // about 80 bytes a key (and most keys belong to one node only).
+    let mut pairs: Vec<(u64, u32)> = (0..nodes.len())
+        .into_par_iter()
+        .flat_map_iter(|n| keys(n).into_iter().map(move |key| (key, n as u32)))
         .collect();
-    // Each posting list holds its nodes in ascending order.
-    let mut bands: HashMap<u64, Vec<usize>, Xxh3DefaultBuilder> = HashMap::default();
-    for (n, node_keys) in keys.iter().enumerate() {
-        for &key in node_keys {
-            bands.entry(key).or_default().push(n);
+    pairs.par_sort_unstable();
+    // Only a key that two nodes share can link them.
+    let mut shared: HashMap<u64, (usize, usize), Xxh3DefaultBuilder> = HashMap::default();
+    let mut start = 0;
+    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            shared.insert(run[0].0, (start, start + run.len()));
         }
+        start += run.len();
     }
     let min = params.min_shared_bands;
     let parents: Vec<Option<usize>> = (0..nodes.len())
         .into_par_iter()
         .map_init(
             || SharedKeys::new(nodes.len()),
-            |shared, n| {
-                // Only the earlier nodes of each posting list: a prefix.
-                let earlier = keys[n].iter().filter_map(|key| {
-                    let posting = bands.get(key)?;
-                    Some(&posting[..posting.partition_point(|&m| m < n)])
+            |counter, n| {
+                // Only the earlier nodes of each key's run: a prefix.
+                let earlier = keys(n).into_iter().filter_map(|key| {
+                    let &(from, to) = shared.get(&key)?;
+                    let run = &pairs[from..to];
+                    Some(&run[..run.partition_point(|&(_, m)| (m as usize) < n)])
                 });
-                let mut candidates = shared.count(earlier, min);
+                let mut candidates =
+                    counter.count(earlier.flatten().map(|&(_, m)| m as usize), min);
                 candidates.sort_unstable();
                 let signature = &members[nodes[n][0]].signature;
                 candidates
@@ -420,23 +429,20 @@ impl SharedKeys {
         bands: &HashMap<u64, Vec<usize>>,
         min: usize,
     ) -> Vec<usize> {
-        let postings = keys
-            .iter()
-            .filter_map(|key| bands.get(key).map(Vec::as_slice));
-        self.count(postings, min)
+        let postings = keys.iter().filter_map(|key| bands.get(key));
+        self.count(postings.flatten().copied(), min)
     }
 
-    /// The nodes in at least `min` of `postings` (each without repeats), in
-    /// no order. Counting in a dense array is linear in the postings'
-    /// length, where sorting them all was not; the array is left zeroed.
-    fn count<'p>(&mut self, postings: impl Iterator<Item = &'p [usize]>, min: usize) -> Vec<usize> {
-        for posting in postings {
-            for &m in posting {
-                if self.count[m] == 0 {
-                    self.touched.push(m);
-                }
-                self.count[m] += 1;
+    /// The nodes met at least `min` times in `postings` (posting lists one
+    /// after the other, each without repeats), in no order. Counting in a
+    /// dense array is linear in the postings' length, where sorting them
+    /// all was not; the array is left zeroed.
+    fn count(&mut self, postings: impl Iterator<Item = usize>, min: usize) -> Vec<usize> {
+        for m in postings {
+            if self.count[m] == 0 {
+                self.touched.push(m);
             }
+            self.count[m] += 1;
         }
         let mut out = Vec::new();
         for m in self.touched.drain(..) {
