@@ -267,9 +267,10 @@ struct Candidate {
 /// alignment counts (an optimal string alignment, as the automaton's
 /// distance is, transpositions counting one edit); more edits cost the
 /// sum of theirs, so one slip beats two unless frequency or context
-/// outweigh it. Chosen on misspelled TIME query words (seeds 13 and 7):
-/// with the same context score, this restored 88% where "fewer edits,
-/// then more articles" restored 84% (`benches/README.md`).
+/// outweigh it. Chosen on misspelled TIME query words (seeds 13 and 7,
+/// 800 cases): with the phrases of [`in_context`], this restored 705
+/// where fewer edits first restored 664, and 649 with every slip alike
+/// (`benches/README.md`).
 fn typo_cost(meant: &str, typed: &str) -> f64 {
     let m: Vec<char> = meant.chars().collect();
     let t: Vec<char> = typed.chars().collect();
@@ -338,7 +339,7 @@ const IN_CONTEXT: usize = 20;
 /// minister"~3` tells `prime` from `time` next to `minister`; `="west
 /// germany"` tells `germany` from `german`). On misspelled TIME query
 /// words (seeds 13 and 7), phrases with the neighbours lifted the share
-/// restored from 81-83% to 88% (see `benches/README.md`).
+/// restored from 84% to 88% (see `benches/README.md`).
 fn in_context(
     mut ranked: Vec<Candidate>,
     context: &Context,
