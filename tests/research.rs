@@ -563,6 +563,42 @@ fn short_function_words_are_never_suggested() {
     );
 }
 
+/// Four articles with `tower`, twelve with `other`, eight with `because`;
+/// none has two of them.
+fn tower_archive() -> Vec<(String, String)> {
+    let mut articles = Vec::new();
+    let mut add = |name: &str, n: usize, text: &str| {
+        for i in 0..n {
+            articles.push((
+                format!("{name}{i}.txt"),
+                format!(" date 2022-06-{:02} {text} (note {i}).", i + 1),
+            ));
+        }
+    };
+    add("tower", 4, "Gulls nested on the clock tower all summer");
+    add("other", 12, "The ferry left for the other shore at noon");
+    add("because", 8, "The market closed early because of the gale");
+    articles
+}
+
+#[test]
+fn a_swapped_letter_is_likelier_than_a_wrong_one() {
+    let (_dir, index) = archive_index(&tower_archive());
+    // `otwer` is `tower` with two letters swapped and `other` with one
+    // letter wrong: one edit each, and `other` is in three times more
+    // articles, but a swap is one of four slips in a five-letter word
+    // while a wrong letter is also one of 26.
+    assert_eq!(common::total(&index, "=tower"), 4);
+    assert_eq!(common::total(&index, "=other"), 12);
+    let results = suggest(&index, "otwer");
+    assert_eq!(first_replacement(&results, 0).as_deref(), Some("tower"));
+    assert_eq!(results.suggestions[0].total, 4);
+    // A function word of five letters or more is suggested like any word,
+    // two edits away too.
+    let results = suggest(&index, "bcuase");
+    assert_eq!(first_replacement(&results, 0).as_deref(), Some("because"));
+}
+
 #[test]
 fn similar_ranks_by_its_scores_and_pages_them_consistently() {
     let (_dir, index) = sample_index();
