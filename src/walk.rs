@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 /// One article file found by the walk.
@@ -59,9 +60,25 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 }
 
 /// Walks `root`, which must be a folder.
+///
+/// The folders are listed in order on this thread; the files' metadata,
+/// a `stat` each (the walk's own, which follows links, is not kept by
+/// walkdir), is read on rayon's threads: an unchanged re-index of a large
+/// archive is mostly this walk.
 pub fn walk(root: &Path) -> Walk {
+    let entries: Vec<walkdir::Result<walkdir::DirEntry>> = entries(root)
+        .filter(|entry| match entry {
+            Ok(entry) => is_article_entry(entry),
+            // Problems are reported.
+            Err(_) => true,
+        })
+        .collect();
+    let found: Vec<Option<Found>> = entries
+        .into_par_iter()
+        .map(|entry| examine(root, entry))
+        .collect();
     let mut out = Walk::default();
-    for found in walk_iter(root) {
+    for found in found.into_iter().flatten() {
         match found {
             Found::File(file) => out.files.push(file),
             Found::Problem(problem) => out.problems.push(problem),
@@ -83,23 +100,28 @@ pub enum Found {
 /// folders on the current path in memory: for passes over archives too large
 /// to list at once (`newsidx export`).
 pub fn walk_iter(root: &Path) -> impl Iterator<Item = Found> {
+    entries(root).filter_map(move |entry| examine(root, entry))
+}
+
+/// The entries below `root`, in path order, without hidden ones.
+fn entries(root: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
     WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
-        .filter_map(move |entry| examine(root, entry))
+}
+
+/// Whether a listed entry is an article file.
+fn is_article_entry(entry: &walkdir::DirEntry) -> bool {
+    entry.file_type().is_file() && is_article_name(&entry.file_name().to_string_lossy())
 }
 
 /// What one entry of walkdir is, if anything of interest.
 fn examine(root: &Path, entry: walkdir::Result<walkdir::DirEntry>) -> Option<Found> {
     match entry {
         Ok(entry) => {
-            if !entry.file_type().is_file() {
-                return None;
-            }
-            let name = entry.file_name().to_string_lossy();
-            if !is_article_name(&name) {
+            if !is_article_entry(&entry) {
                 return None;
             }
             let rel = relative(root, entry.path());
