@@ -292,7 +292,7 @@ pub(crate) struct SegmentCollapse {
     sort: SortOrder,
     segment: SegmentOrdinal,
     stories: Option<StrColumn>,
-    keys: Option<Column<u64>>,
+    key_column: Option<Column<u64>>,
     dates: Option<Column<i64>>,
     /// Per story ordinal: its place in `found` plus one (0: not met yet).
     slot: Vec<u32>,
@@ -357,7 +357,7 @@ impl SegmentCollector for SegmentCollapse {
         SegmentStories {
             segment: self.segment,
             stories: self.stories,
-            key_column: self.keys,
+            key_column: self.key_column,
             slot: self.slot,
             found: self.found,
             keys: Vec::new(),
@@ -385,7 +385,7 @@ impl Collector for Collapse {
         Ok(SegmentCollapse {
             sort: self.sort,
             segment,
-            keys: fast.column_opt::<u64>("story_key")?,
+            key_column: fast.column_opt::<u64>("story_key")?,
             // Relevance ranks by score alone: no date to read per article.
             dates: match self.sort {
                 SortOrder::Relevance => None,
