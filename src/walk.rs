@@ -66,19 +66,13 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 /// walkdir), is read on rayon's threads: an unchanged re-index of a large
 /// archive is mostly this walk.
 pub fn walk(root: &Path) -> Walk {
-    let entries: Vec<walkdir::Result<walkdir::DirEntry>> = entries(root)
-        .filter(|entry| match entry {
-            Ok(entry) => is_article_entry(entry),
-            // Problems are reported.
-            Err(_) => true,
-        })
-        .collect();
-    let found: Vec<Option<Found>> = entries
+    let entries: Vec<walkdir::Result<walkdir::DirEntry>> = entries(root).collect();
+    let found: Vec<Found> = entries
         .into_par_iter()
         .map(|entry| examine(root, entry))
         .collect();
     let mut out = Walk::default();
-    for found in found.into_iter().flatten() {
+    for found in found {
         match found {
             Found::File(file) => out.files.push(file),
             Found::Problem(problem) => out.problems.push(problem),
@@ -100,16 +94,22 @@ pub enum Found {
 /// folders on the current path in memory: for passes over archives too large
 /// to list at once (`newsidx export`).
 pub fn walk_iter(root: &Path) -> impl Iterator<Item = Found> {
-    entries(root).filter_map(move |entry| examine(root, entry))
+    entries(root).map(move |entry| examine(root, entry))
 }
 
-/// The entries below `root`, in path order, without hidden ones.
+/// The article files below `root` and the entries that could not be
+/// listed, in path order, without hidden ones.
 fn entries(root: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
     WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()))
+        .filter(|entry| match entry {
+            Ok(entry) => is_article_entry(entry),
+            // Reported as a problem.
+            Err(_) => true,
+        })
 }
 
 /// Whether a listed entry is an article file.
@@ -117,15 +117,12 @@ fn is_article_entry(entry: &walkdir::DirEntry) -> bool {
     entry.file_type().is_file() && is_article_name(&entry.file_name().to_string_lossy())
 }
 
-/// What one entry of walkdir is, if anything of interest.
-fn examine(root: &Path, entry: walkdir::Result<walkdir::DirEntry>) -> Option<Found> {
+/// An article file of [`entries`] with its metadata, or what went wrong.
+fn examine(root: &Path, entry: walkdir::Result<walkdir::DirEntry>) -> Found {
     match entry {
         Ok(entry) => {
-            if !is_article_entry(&entry) {
-                return None;
-            }
             let rel = relative(root, entry.path());
-            Some(match entry.metadata() {
+            match entry.metadata() {
                 Ok(meta) => Found::File(FileEntry {
                     abs: entry.path().to_path_buf(),
                     rel,
@@ -139,7 +136,7 @@ fn examine(root: &Path, entry: walkdir::Result<walkdir::DirEntry>) -> Option<Fou
                         .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound),
                     detail: format!("cannot read metadata: {e}"),
                 }),
-            })
+            }
         }
         Err(e) => {
             let rel = e.path().map_or_else(String::new, |p| relative(root, p));
@@ -154,11 +151,11 @@ fn examine(root: &Path, entry: walkdir::Result<walkdir::DirEntry>) -> Option<Fou
             let vanished = e
                 .io_error()
                 .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound);
-            Some(Found::Problem(WalkProblem {
+            Found::Problem(WalkProblem {
                 rel,
                 detail,
                 vanished,
-            }))
+            })
         }
     }
 }

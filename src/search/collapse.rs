@@ -139,19 +139,9 @@ impl Stories {
                             .collect::<Vec<u64>>()
                     })
                     .collect();
-                let mut whole: KeyMap<Best> = KeyMap::default();
-                for segment in segments {
-                    for (i, &key) in segment.keys.iter().enumerate() {
-                        if candidates.contains(&key) {
-                            let best = segment.found[i].unpack(segment.segment);
-                            whole
-                                .entry(key)
-                                .and_modify(|b| fold(sort, b, best))
-                                .or_insert(best);
-                        }
-                    }
-                }
-                whole.into_values().collect()
+                gather(segments, sort, |key| candidates.contains(&key))
+                    .into_values()
+                    .collect()
             }
         };
         if keep < all.len() {
@@ -179,20 +169,39 @@ impl Stories {
                         false => crate::document::story_key(story),
                     })
                     .collect();
-                let mut copies: KeyMap<u64> = keys.iter().map(|&k| (k, 0)).collect();
-                for segment in segments {
-                    for (i, key) in segment.keys.iter().enumerate() {
-                        if let Some(n) = copies.get_mut(key) {
-                            *n += u64::from(segment.found[i].copies);
-                        }
-                    }
-                }
+                let wanted: HashSet<u64, BuildHasherDefault<KeyHasher>> =
+                    keys.iter().copied().collect();
+                // Only the counts are read: any order picks the best copy.
+                let whole = gather(segments, SortOrder::Relevance, |key| wanted.contains(&key));
                 keys.iter()
-                    .map(|k| copies.get(k).copied().unwrap_or(0).max(1))
+                    .map(|k| whole.get(k).map_or(1, |best| best.copies.max(1)))
                     .collect()
             }
         }
     }
+}
+
+/// The stories whose keys are `wanted`, each with its best copy in the
+/// order `sort` and its matching copies, over all `segments` (whose keys
+/// were read).
+fn gather(
+    segments: &[SegmentStories],
+    sort: SortOrder,
+    wanted: impl Fn(u64) -> bool,
+) -> KeyMap<Best> {
+    let mut whole: KeyMap<Best> = KeyMap::default();
+    for segment in segments {
+        for (packed, &key) in segment.found.iter().zip(&segment.keys) {
+            if wanted(key) {
+                let best = packed.unpack(segment.segment);
+                whole
+                    .entry(key)
+                    .and_modify(|b| fold(sort, b, best))
+                    .or_insert(best);
+            }
+        }
+    }
+    whole
 }
 
 /// The stories of one segment, as [`SegmentCollapse`] found them.
