@@ -527,6 +527,71 @@ fn a_misspelling_is_corrected_by_its_neighbour_in_the_query() {
 }
 
 #[test]
+fn a_function_word_between_does_not_hide_the_neighbour() {
+    let (_dir, index) = archive_index(&keeper_archive());
+    // The neighbour of `keeber` is `lighthouse`, past `to`: `keeper`, as
+    // next to it; with `to` as the neighbour, no phrase would tell (`to`
+    // comes after both spellings), and the more frequent `keener` would be
+    // taken.
+    let results = suggest(&index, "lighthouse to keeber");
+    assert_eq!(
+        first_replacement(&results, "lighthouse to ".len()).as_deref(),
+        Some("keeper")
+    );
+}
+
+#[test]
+fn the_other_words_of_the_query_decide_between_equal_spellings() {
+    // `keeper` and `keeler` are each in six articles and one wrong letter
+    // from `keeber`; neither stands next to `dusk` or `lamp`. The other
+    // words go with the lighthouse keeper's articles only.
+    let mut articles: Vec<(String, String)> = keeper_archive()
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("keeper"))
+        .collect();
+    for i in 0..6 {
+        articles.push((
+            format!("keeler{i}.txt"),
+            format!(
+                " date 2021-06-{:02} Regatta notes\nThe old keeler drifted past the jetty on tide {i}, full of nets.",
+                i + 1
+            ),
+        ));
+    }
+    let (_dir, index) = archive_index(&articles);
+    // As alternatives, so that both corrections find articles and the
+    // ranking alone decides.
+    let any = |query: &str| {
+        index
+            .search(
+                &SearchRequest::new(query)
+                    .any(true)
+                    .snippets(false)
+                    .suggest(true),
+            )
+            .expect("search")
+    };
+    let results = any("keeber dusk lamp");
+    assert_eq!(first_replacement(&results, 0).as_deref(), Some("keeper"));
+    let results = any("keeber jetty tide");
+    assert_eq!(first_replacement(&results, 0).as_deref(), Some("keeler"));
+}
+
+#[test]
+fn a_missing_two_letter_word_is_corrected_and_a_present_one_is_not() {
+    let (_dir, index) = archive_index(&keeper_archive());
+    // `tk` is in no article: `took`, next to `crossing`.
+    let results = suggest(&index, "crossing tk");
+    assert_eq!(
+        first_replacement(&results, "crossing ".len()).as_deref(),
+        Some("took")
+    );
+    // `in` is in the articles: left alone, however close to other words.
+    let results = suggest(&index, "lighthouse in");
+    assert!(results.suggestions.is_empty(), "{:?}", results.suggestions);
+}
+
+#[test]
 fn a_missing_word_is_corrected_even_when_the_other_words_find_every_article() {
     let (_dir, index) = archive_index(&keeper_archive());
     // With alternatives, `lighthouse` alone finds every article that the

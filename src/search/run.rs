@@ -44,6 +44,7 @@ pub(crate) fn run(searcher: &Searcher, request: &SearchRequest) -> Result<Search
                 .snippets(false)
                 .facets(false, false)
                 .timeline(None)
+                .collapse(false)
                 .suggest(false);
             run(searcher, &quiet).map(|r| r.total)
         };

@@ -2,25 +2,35 @@
 //!
 //! A plain word (not quoted, not `=`, `*` or `~N`) is looked up as written
 //! (lowercased, folded) in the unstemmed term dictionaries of the fields it
-//! searches (`body_words`, ...), and by its stem in the stemmed ones. When
-//! it is missing from both, or when it is very rare
+//! searches (`body_words`, ...), and by its stem in the stemmed ones: its
+//! articles are the most found either way in one field. The spellings
+//! within [`MAX_EDITS`] edits of it (a Levenshtein automaton over the term
+//! dictionary, transpositions counting one edit) are its candidates, but
+//! not words under three letters, nor function words under five letters.
+//! They are ranked as a noisy channel would:
+//!
+//! * how often the candidate is written (its articles, in the unstemmed
+//!   field) times how likely the word as typed is as a slip of it
+//!   (`typo_cost`: a missing or swapped letter is likelier than a given
+//!   wrong or extra one, one slip much likelier than two);
+//! * in a query of several words, the context: the phrases a candidate
+//!   makes with its neighbours (the nearest words on either side that are
+//!   not function words), and how much more often than by chance it shares
+//!   articles with the other words (see `in_context`).
+//!
+//! A word is corrected when it is in no article, or when it is very rare
 //! ([`RARE`] articles at most) and a close spelling is [`RATIO`] times more
-//! frequent, the words within [`MAX_EDITS`] edits (a Levenshtein automaton
-//! over the term dictionary, transpositions counting one edit) are
-//! candidates (not words under three letters, nor function words under
-//! five letters). They are ranked as a noisy channel would: how often the
-//! candidate is written (its articles, in the unstemmed field) times how
-//! likely the misspelling is as a slip of it (`typo_cost`: a missing or
-//! swapped letter is likelier than a given wrong or extra one, one slip
-//! much likelier than two); next to other plain words, the phrases a
-//! candidate makes with its neighbours weigh in too (see `in_context`).
-//! The suggestion is the query with each such
-//! word replaced, and its number of hits; it is given only when it finds
+//! frequent. A word that is in the index and not rare is never corrected,
+//! nor is one whose stem is (`quotes` finds `quoted`), so a misspelling that
+//! stems like the meant word (`meeteing`) is left alone. A word of two
+//! letters is corrected only when it is in no article (`ws germany`).
+//!
+//! The suggestion is the query with each such word replaced, and its number
+//! of hits. When the words are required, it is given only when it finds
 //! more articles than the query as typed, or as many when every corrected
-//! word was in no article (the other words of an `--any` query may find
-//! them all already). A word that is in the index and not rare is never
-//! corrected, nor is one whose stem is (`quotes` finds `quoted`), so a
-//! misspelling that stems like the meant word (`meeteing`) is left alone.
+//! word was in no article; when they are alternatives (`--any`), whenever
+//! it finds any (the other words may find more articles than a corrected
+//! word adds or takes away).
 
 use std::collections::HashMap;
 
@@ -66,8 +76,8 @@ pub struct Correction {
     pub at: [usize; 2],
     /// The spelling put in its place (as the index holds it: lowercase).
     pub replacement: String,
-    /// Articles holding the word as typed, in the field it searches that
-    /// has it most.
+    /// Articles holding the word as typed (or its stem), in the field it
+    /// searches that has it most.
     pub word_articles: u64,
     /// Articles holding the replacement, in the same fields.
     pub replacement_articles: u64,
@@ -82,6 +92,13 @@ pub(crate) fn suggestions(
     run: impl Fn(&SearchRequest) -> Result<u64>,
 ) -> Result<Vec<Suggestion>> {
     let words = query::plain_words(&request.query)?;
+    let folded: Vec<String> = words
+        .iter()
+        .map(|(_, f, t)| analysis::fold(&request.query[*f..*t]))
+        .collect();
+    // The other words' articles (with the request's filters), counted once
+    // for the whole query and only when a word has candidates.
+    let mut others_articles: Option<Vec<u64>> = None;
     // Per word: its candidates, best first.
     let mut choices: Vec<(Correction, Vec<(String, u64)>)> = Vec::new();
     for (k, (field, from, to)) in words.iter().enumerate() {
@@ -90,14 +107,34 @@ pub(crate) fn suggestions(
         let Some((word_articles, ranked)) = candidates(searcher, &fields, typed)? else {
             continue;
         };
-        let neighbour = |j: Option<usize>| {
-            j.and_then(|j| words.get(j))
-                .map(|(_, f, t)| analysis::fold(&request.query[*f..*t]))
-                .filter(|w| !w.is_empty())
+        let articles = match &others_articles {
+            Some(articles) => articles,
+            None => others_articles.insert(
+                folded
+                    .iter()
+                    .map(|w| match context_word(w) {
+                        true => count(&run, request, w.clone()),
+                        false => Ok(0),
+                    })
+                    .collect::<Result<_>>()?,
+            ),
+        };
+        // The nearest word on each side that says something: function
+        // words are skipped (a phrase with `of` or `the` tells little and
+        // costs much), and stand within the phrase's slop.
+        let neighbour = |mut side: Box<dyn Iterator<Item = usize>>| {
+            side.find(|&j| context_word(&folded[j]))
+                .map(|j| (folded[j].clone(), articles[j]))
         };
         let context = Context {
-            left: neighbour(k.checked_sub(1)),
-            right: neighbour(k.checked_add(1)),
+            left: neighbour(Box::new((0..k).rev())),
+            right: neighbour(Box::new(k + 1..folded.len())),
+            others: nearest_others(&folded, k)
+                .into_iter()
+                .filter(|&j| articles[j] > 0)
+                .map(|j| (folded[j].clone(), articles[j]))
+                .collect(),
+            documents: searcher.documents(),
         };
         let candidates = in_context(ranked, &context, request, &run)?;
         if let Some((best, best_articles)) = candidates.first().cloned() {
@@ -137,11 +174,17 @@ pub(crate) fn suggestions(
             query: corrected.clone(),
             ..request.clone()
         })?;
-        // With `--any` (or a word that is optional), the other words may
-        // find every article the corrected word is in: a word that is in
-        // no article is still worth correcting when nothing is lost.
+        // When the words are alternatives (`--any`), the other words may
+        // find more articles than the corrected word adds or takes away:
+        // the ranking alone decides. Otherwise the correction must find more
+        // articles, or as many when every corrected word was in no article
+        // (a word that is optional may add none).
         let missing = corrections.iter().all(|c| c.word_articles == 0);
-        if total > typed_total || (missing && total > 0 && total == typed_total) {
+        let offered = match request.any {
+            true => total > 0,
+            false => total > typed_total || (missing && total > 0 && total == typed_total),
+        };
+        if offered {
             out.push(Suggestion {
                 query: corrected,
                 total,
@@ -150,6 +193,43 @@ pub(crate) fn suggestions(
         }
     }
     Ok(out)
+}
+
+/// Articles of `query` with the filters of `request`, all its words
+/// required.
+fn count(
+    run: &impl Fn(&SearchRequest) -> Result<u64>,
+    request: &SearchRequest,
+    query: String,
+) -> Result<u64> {
+    run(&SearchRequest {
+        query,
+        any: false,
+        ..request.clone()
+    })
+}
+
+/// Whether a query word (folded) can be part of a candidate's context: a
+/// word of letters, three at least, not a function word.
+fn context_word(word: &str) -> bool {
+    word.chars().count() >= 3
+        && word.chars().all(char::is_alphabetic)
+        && !analysis::is_stop_word(word)
+}
+
+/// Most other query words whose articles a candidate's are compared with,
+/// the nearest in the query first.
+const MAX_OTHERS: usize = 10;
+
+/// The positions of the other query words that can be context, nearest to
+/// `k` first (at most [`MAX_OTHERS`]).
+fn nearest_others(words: &[String], k: usize) -> Vec<usize> {
+    let mut others: Vec<usize> = (0..words.len())
+        .filter(|&j| j != k && context_word(&words[j]))
+        .collect();
+    others.sort_by_key(|&j| (j.abs_diff(k), j));
+    others.truncate(MAX_OTHERS);
+    others
 }
 
 /// The fields a plain word searches: (stemmed, as written).
@@ -174,7 +254,8 @@ fn word_fields(
 }
 
 /// When `typed` should be corrected: the articles that hold it, and the
-/// spellings to put in its place, best first; `None` otherwise.
+/// spellings to put in its place, best first by their score alone; `None`
+/// otherwise.
 fn candidates(
     searcher: &Searcher,
     fields: &[(Field, Field)],
@@ -182,10 +263,9 @@ fn candidates(
 ) -> Result<Option<(u64, Vec<Candidate>)>> {
     let word = analysis::fold(typed);
     // A word of several tokens (`U.S.`), with digits (years, figures), or
-    // too short to have neighbours that mean anything, is left alone.
+    // of one letter, is left alone.
     let letters = word.chars().count();
-    if fields.is_empty() || word.is_empty() || letters < 3 || !word.chars().all(char::is_alphabetic)
-    {
+    if fields.is_empty() || letters < 2 || !word.chars().all(char::is_alphabetic) {
         return Ok(None);
     }
     let engine = searcher.tantivy();
@@ -193,7 +273,7 @@ fn candidates(
     // once per field), as written or by its stem (`quotes` is not written
     // anywhere, but finds `quoted`: it is spelled right).
     let stem = WordStemmer::default().stem(&word);
-    let mut typed_articles = 0;
+    let mut articles = 0;
     for &(stemmed, words) in fields {
         for term in [
             Term::from_field_text(words, &word),
@@ -202,10 +282,12 @@ fn candidates(
             let df = engine
                 .doc_freq(&term)
                 .map_err(|e| searcher.engine_error(e))?;
-            typed_articles = typed_articles.max(df);
+            articles = articles.max(df);
         }
     }
-    if typed_articles > RARE {
+    // Two letters have too many neighbours to weigh against a word that is
+    // there (`un`, `eu`): only a missing one is corrected.
+    if articles > RARE || (letters < 3 && (articles > 0 || analysis::is_stop_word(&word))) {
         return Ok(None);
     }
     let builder = QueryBuilder::new(engine, searcher.fields());
@@ -216,17 +298,16 @@ fn candidates(
             *most = (*most).max(df);
         }
     }
-    let floor = if typed_articles == 0 {
-        1
-    } else {
-        typed_articles.saturating_mul(RATIO)
+    let floor = match articles {
+        0 => 1,
+        n => n.saturating_mul(RATIO),
     };
     let mut ranked: Vec<Candidate> = freq
         .into_iter()
         .filter(|(term, df)| *term != word && *df >= floor)
         .filter(|(term, _)| suggestable(term))
         .map(|(term, df)| Candidate {
-            score: (df.max(1) as f64).ln() - typo_cost(&term, &word),
+            score: (df as f64).ln() - typo_cost(&term, &word),
             term,
             articles: df,
         })
@@ -235,7 +316,7 @@ fn candidates(
     if ranked.is_empty() {
         return Ok(None);
     }
-    Ok(Some((typed_articles, ranked)))
+    Ok(Some((articles, ranked)))
 }
 
 /// Whether a word of the index may be put in place of a misspelling: not
@@ -313,10 +394,21 @@ fn typo_cost(meant: &str, typed: &str) -> f64 {
 /// Letters a wrong or extra letter is drawn from, in [`typo_cost`].
 const LETTERS: u32 = 26;
 
-/// The query words on either side of a word being corrected (folded).
+/// What a candidate is weighed against in the query: the words on either
+/// side of the word being corrected and the other words nearest to it
+/// (folded), each with its articles (with the request's filters).
 struct Context {
-    left: Option<String>,
-    right: Option<String>,
+    left: Option<(String, u64)>,
+    right: Option<(String, u64)>,
+    others: Vec<(String, u64)>,
+    /// Articles in the index.
+    documents: u64,
+}
+
+impl Context {
+    fn is_empty(&self) -> bool {
+        self.left.is_none() && self.right.is_none() && self.others.is_empty()
+    }
 }
 
 /// Weight of the logarithm of `1 +` the articles where a candidate stands
@@ -329,49 +421,102 @@ const NEIGHBOUR_WEIGHT: f64 = 2.0;
 /// words left out of a query (`of`, `the`) may stand between them.
 const NEIGHBOUR_SLOP: u32 = 3;
 
+/// Weight of the pointwise mutual information of a candidate and each
+/// other query word (see [`in_context`]).
+const COOCCURRENCE_WEIGHT: f64 = 0.1;
+
 /// Most candidates of a word weighed in the context of the query.
 const IN_CONTEXT: usize = 20;
 
-/// The candidates, best first. Alone in the query, by their score alone
-/// ([`Candidate`]). With neighbouring words, the first [`IN_CONTEXT`]
-/// by `score + NEIGHBOUR_WEIGHT * ln(1 + articles with the phrase)` for
-/// each neighbour. The phrases are matched as written (`="prime
-/// minister"~3` tells `prime` from `time` next to `minister`; `="west
-/// germany"` tells `germany` from `german`). On misspelled TIME query
-/// words (seeds 13 and 7), phrases with the neighbours lifted the share
-/// restored from 84% to 88% (see `benches/README.md`).
+/// The candidates, best first.
+///
+/// Alone in the query, by their score alone ([`Candidate`]). With other
+/// words, the first [`IN_CONTEXT`] by
+///
+/// ```text
+/// score + NEIGHBOUR_WEIGHT  * sum over neighbours n  of ln(1 + phrase(c, n))
+///       + COOCCURRENCE_WEIGHT * sum over other words w of ln((both(c, w) + 1/2) N
+///                                                     / ((articles(c) + 1/2) (articles(w) + 1/2)))
+/// ```
+///
+/// where `phrase(c, n)` counts the articles with the candidate written
+/// next to the neighbour (`="prime minister"~3` tells `prime` from `time`
+/// next to `minister`; `="west germany"` tells `germany` from `german`),
+/// `both(c, w)` the articles with both, and `N` the articles of the index:
+/// a candidate that goes with the rest of the query more often than chance
+/// would have it gains, one that never does loses. On misspelled TIME
+/// query words (seeds 13 and 7), phrases with the neighbours lifted the
+/// share restored from 84% to 88%, the other words another point (see
+/// `benches/README.md`).
 fn in_context(
     mut ranked: Vec<Candidate>,
     context: &Context,
     request: &SearchRequest,
     run: &impl Fn(&SearchRequest) -> Result<u64>,
 ) -> Result<Vec<(String, u64)>> {
-    let neighbours: Vec<(&str, bool)> = [
-        context.left.as_deref().map(|w| (w, true)),
-        context.right.as_deref().map(|w| (w, false)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if !neighbours.is_empty() {
-        ranked.truncate(IN_CONTEXT);
-        for c in &mut ranked {
-            for &(word, left) in &neighbours {
-                let phrase = match left {
-                    true => format!("=\"{word} {}\"~{NEIGHBOUR_SLOP}", c.term),
-                    false => format!("=\"{} {word}\"~{NEIGHBOUR_SLOP}", c.term),
-                };
-                let together = run(&SearchRequest {
-                    query: phrase,
-                    any: false,
-                    ..request.clone()
-                })?;
-                c.score += NEIGHBOUR_WEIGHT * (1.0 + together as f64).ln();
-            }
+    let weigh = |term: &str, articles: u64| -> Result<f64> {
+        let mut score = 0.0;
+        for (word, left) in [(&context.left, true), (&context.right, false)] {
+            let Some((word, _)) = word else { continue };
+            let phrase = match left {
+                true => format!("=\"{word} {term}\"~{NEIGHBOUR_SLOP}"),
+                false => format!("=\"{term} {word}\"~{NEIGHBOUR_SLOP}"),
+            };
+            let together = count(run, request, phrase)?;
+            score += NEIGHBOUR_WEIGHT * (1.0 + together as f64).ln();
         }
-        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.term.cmp(&b.term)));
+        for (word, word_articles) in &context.others {
+            let both = count(run, request, format!("={term} {word}"))?;
+            score += COOCCURRENCE_WEIGHT * pmi(both, articles, *word_articles, context.documents);
+        }
+        Ok(score)
+    };
+    // The most the context can add to a candidate: a phrase with each
+    // neighbour in every article of the rarer of the two, and as many
+    // articles shared with each other word (about: a candidate's articles
+    // are those of the field that has it most).
+    let most = |articles: u64| -> f64 {
+        let phrases = [&context.left, &context.right]
+            .into_iter()
+            .flatten()
+            .map(|(_, n)| NEIGHBOUR_WEIGHT * (1.0 + articles.min(*n) as f64).ln());
+        let others = context.others.iter().map(|(_, n)| {
+            COOCCURRENCE_WEIGHT * pmi(articles.min(*n), articles, *n, context.documents)
+        });
+        phrases.chain(others).sum()
+    };
+    if context.is_empty() || ranked.len() < 2 {
+        return Ok(ranked.into_iter().map(|c| (c.term, c.articles)).collect());
     }
-    Ok(ranked.into_iter().map(|c| (c.term, c.articles)).collect())
+    ranked.truncate(IN_CONTEXT);
+    // In the order of their score alone, a candidate that cannot overtake
+    // the best weighed so far is not weighed (it keeps its place after the
+    // weighed ones): the first is the same as if all were, for a fraction
+    // of the counts.
+    let (mut weighed, mut rest) = (Vec::new(), Vec::new());
+    let mut best = f64::NEG_INFINITY;
+    for mut c in ranked {
+        if c.score + most(c.articles) <= best {
+            rest.push(c);
+            continue;
+        }
+        c.score += weigh(&c.term, c.articles)?;
+        best = best.max(c.score);
+        weighed.push(c);
+    }
+    weighed.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.term.cmp(&b.term)));
+    Ok(weighed
+        .into_iter()
+        .chain(rest)
+        .map(|c| (c.term, c.articles))
+        .collect())
+}
+
+/// Pointwise mutual information of two words in `n` articles, from the
+/// articles with both and with each (smoothed by a half article).
+fn pmi(both: u64, a: u64, b: u64, n: u64) -> f64 {
+    let h = |x: u64| x as f64 + 0.5;
+    (h(both) * n.max(1) as f64 / (h(a) * h(b))).ln()
 }
 
 /// `query` with each correction's range replaced; a word typed with a
@@ -447,6 +592,25 @@ mod tests {
         assert!(typo_cost("forces", "forcse") < typo_cost("force", "forcse"));
         // The same slip costs more in a longer word (more places for it).
         assert!(typo_cost("sent", "snt") < typo_cost("seeking", "seekng"));
+    }
+
+    #[test]
+    fn pmi_is_above_zero_for_words_that_go_together_and_below_for_apart() {
+        // 10 of 1,000 articles each, together in all 10; 100 each, where
+        // chance would put 10 together, in none.
+        assert!(pmi(10, 10, 10, 1000) > 3.0);
+        assert!(pmi(0, 100, 100, 1000) < -2.0);
+        // Independent words: about as often together as chance has it.
+        assert!(pmi(10, 100, 100, 1000).abs() < 0.1);
+    }
+
+    #[test]
+    fn nearest_others_skip_function_words_and_start_next_to_the_word() {
+        let words: Vec<String> = ["storm", "of", "harbour", "x", "ferry", "tides"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(nearest_others(&words, 2), vec![0, 4, 5]);
+        assert_eq!(nearest_others(&words, 5), vec![4, 2, 0]);
     }
 
     #[test]
