@@ -42,8 +42,8 @@
 //! articles are held until it is done (about 0.6 KB an article, plus the
 //! grouping's own tables); then only each article's path, id, content hash
 //! and story until the end. On 100,000 generated articles (303 MB) the peak
-//! RSS of `newsidx export DIR` went from 18 MB, when a folder's export
-//! wrote no story, to PEAK_AFTER MB (`docs/scale-out.md`). A file that
+//! RSS of `newsidx export DIR` went from 15-18 MB, when a folder's export
+//! wrote no story, to 109 MB (`docs/scale-out.md`). A file that
 //! changes or appears between the two passes is written as a story of its
 //! own, as an index run writes it, and counted
 //! ([`ExportReport::unsettled_stories`]).
