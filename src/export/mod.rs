@@ -280,9 +280,10 @@ impl ExportReport {
 /// carries the story a fresh index of the folder gives it.
 ///
 /// Two passes over the folder: the first signs every article and groups
-/// them as a first index run does ([`Stories::of_folder`]); the second
-/// writes the lines. Lines come in walk order (paths sorted folder by
-/// folder). `writer` is buffered here; it is flushed before returning.
+/// them as a first index run does, holding every signature until the
+/// grouping is done (see the module docs); the second writes the lines.
+/// Lines come in walk order (paths sorted folder by folder). `writer` is
+/// buffered here; it is flushed before returning.
 pub fn export_dir(
     dir: impl AsRef<Path>,
     options: &ExportOptions,
