@@ -9,8 +9,8 @@
 //! * every exported line is a JSON object with exactly the mapped fields, each
 //!   of the JSON type its mapping ingests;
 //! * the export of `sample-corpus` round-trips: what it says of ids, dates,
-//!   sources and comments is what the index reports (`stats`, `get`), from
-//!   the folder and from an index alike.
+//!   sources, comments and stories is what the index reports (`stats`,
+//!   `get`, `export`), from the folder and from an index alike.
 
 mod common;
 
@@ -326,15 +326,8 @@ fn lines(ndjson: &[u8]) -> Vec<Value> {
 }
 
 /// Fields whose value may be `null` (newsidx leaves them out of a document).
-/// `story` is null in an export of a folder, which no index grouped.
-const NULLABLE: [&str; 6] = [
-    "date",
-    "source",
-    "source_key",
-    "source_text",
-    "notice",
-    "story",
-];
+/// Not `story`: both exports write it on every line.
+const NULLABLE: [&str; 5] = ["date", "source", "source_key", "source_text", "notice"];
 
 /// Checks one JSON value against the Quickwit type that ingests it.
 fn check_value(field: &str, kind: &str, value: &Value) {
@@ -543,13 +536,15 @@ fn the_export_round_trips_through_stats_and_show() {
         assert_eq!(shown.repaired, a.invalid_utf8 > 0, "{}", a.path);
     }
 
-    // Every line of an index carries its story; the folder has none, and
-    // otherwise gives the same articles, and the report the index gave.
+    // Every line carries its story; the folder gives the same articles with
+    // the same stories (the index's were grouped when it was built, the
+    // folder's by the export), and the report the index gave.
     assert!(from_index.iter().all(|a| a.story.is_some()));
     let (out, folder_report) = export_folder(&sample, SourceFrom::Copyright);
     let folder = check_lines(&out);
-    assert!(folder.iter().all(|a| a.story.is_none()));
-    assert_eq!(by_path(folder), by_path(without_stories(from_index)));
+    assert!(folder.iter().all(|a| a.story.is_some()));
+    assert_eq!(by_path(folder), by_path(from_index));
+    assert_eq!(folder_report.unsettled_stories, 0);
     let index_report = archive
         .index_dir(&sample, &common::options(1))
         .expect("re-index");
@@ -566,23 +561,44 @@ fn the_export_round_trips_through_stats_and_show() {
     assert_eq!(folder_report.bytes_read, first.bytes_read);
 }
 
-/// The articles without their stories, as an export of a folder has them.
-fn without_stories(articles: Vec<ExportedArticle>) -> Vec<ExportedArticle> {
+/// Path to story of each exported article.
+fn stories_of(articles: &BTreeMap<String, ExportedArticle>) -> BTreeMap<&str, &str> {
     articles
-        .into_iter()
-        .map(|a| ExportedArticle { story: None, ..a })
+        .iter()
+        .map(|(path, a)| (path.as_str(), a.story.as_deref().expect("a story")))
         .collect()
 }
 
-/// The export of an index carries each article's story: the labelled
-/// copies of a wire story share one, the id of the earliest.
+/// Whether some story holds several of the articles (so that comparing
+/// stories compares groupings, not just ids).
+fn some_story_is_shared(stories: &BTreeMap<&str, &str>) -> bool {
+    let distinct: BTreeSet<&&str> = stories.values().collect();
+    distinct.len() < stories.len()
+}
+
+/// The export of an index and of its folder carry each article's story:
+/// the labelled copies of a wire story share one, the id of the earliest;
+/// each article's story is the same in both.
 #[test]
-fn the_export_of_an_index_carries_stories() {
+fn the_exports_of_an_index_and_of_its_folder_carry_the_same_stories() {
     let dir = tempfile::tempdir().expect("tempdir");
     let sample = common::sample_corpus();
     let archive = build_index(dir.path(), &sample, SourceFrom::Copyright);
     let (out, _) = export_index(&archive);
-    let lines = by_path(check_lines(&out));
+    let from_index = by_path(check_lines(&out));
+    let (out, _) = export_folder(&sample, SourceFrom::Copyright);
+    let from_folder = by_path(check_lines(&out));
+    let index_stories = stories_of(&from_index);
+    assert!(some_story_is_shared(&index_stories), "{index_stories:?}");
+    assert_eq!(stories_of(&from_folder), index_stories);
+    for lines in [&from_index, &from_folder] {
+        check_labelled_stories(lines);
+    }
+}
+
+/// The labelled copies of `tests/data/sample-stories.tsv` share a story;
+/// the labelled near-misses are stories of their own.
+fn check_labelled_stories(lines: &BTreeMap<String, ExportedArticle>) {
     let labels = std::fs::read_to_string(manifest_path("tests/data/sample-stories.tsv"))
         .expect("label file");
     let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -591,19 +607,105 @@ fn the_export_of_an_index_carries_stories() {
             groups.entry(group).or_default().push(path);
         }
     }
-    let storm = &groups["storm-claims"];
-    let stories: BTreeSet<&str> = storm
-        .iter()
-        .map(|p| lines[*p].story.as_deref().expect("a story"))
-        .collect();
-    assert_eq!(stories.len(), 1, "{stories:?}");
-    for path in &groups["apart-earnings"] {
-        assert_eq!(
-            lines[*path].story.as_ref(),
-            Some(&lines[*path].id),
-            "{path}"
-        );
+    assert!(groups.contains_key("storm-claims") && groups.contains_key("apart-earnings"));
+    for (group, paths) in &groups {
+        let stories: BTreeSet<&str> = paths
+            .iter()
+            .map(|p| lines[*p].story.as_deref().expect("a story"))
+            .collect();
+        if group.starts_with("apart-") {
+            for path in paths {
+                assert_eq!(
+                    lines[*path].story.as_ref(),
+                    Some(&lines[*path].id),
+                    "{path}"
+                );
+            }
+        } else {
+            assert_eq!(stories.len(), 1, "{group}: {stories:?}");
+        }
     }
+}
+
+/// A folder of three copies of one wire story (one undated), two items
+/// with the same short body, and two files with no article: its export
+/// gives each article the story that a fresh index of the folder gives it
+/// (the earliest copy's id; its own for a body too short to compare), and
+/// no line to the files with no article.
+#[test]
+fn a_folder_export_groups_as_a_fresh_index_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("archive");
+    let wire = |dateline: &str, last: &str| {
+        format!(
+            "{dateline} - The ferry company said on Monday that fares on all crossings of \
+             the bay would rise by a third from June, the first rise in six years, after \
+             the price of fuel doubled over the winter.\n\
+             Commuters who cross twice a day would pay about 30 crowns more a week, the \
+             company said, and season tickets would rise by the same share from July.\n\
+             {last}\n© 2020 Harbour Wire\n"
+        )
+    };
+    let files: [(&str, String); 7] = [
+        (
+            "post/001_a.txt",
+            format!(
+                " date 2020-05-02 Fares up a third\n{}",
+                wire(
+                    "HARBOUR CITY",
+                    "The council will discuss the fares on Thursday."
+                )
+            ),
+        ),
+        (
+            "herald/002_b.txt",
+            format!(
+                " date 2020-05-01 Ferry fares to rise\n{}",
+                wire(
+                    "PORT ELLIS",
+                    "In Port Ellis, the mayor called the rise a scandal."
+                )
+            ),
+        ),
+        (
+            "herald/000_c.txt",
+            format!("Bay ferries dearer\n{}", wire("BAYSIDE", "")),
+        ),
+        (
+            "ledger/004_d.txt",
+            " date 2020-05-01 Qtly div 10 cts vs 10 cts prior. Pay June 1.\n".to_string(),
+        ),
+        (
+            "ledger/003_e.txt",
+            " date 2020-05-03 Qtly div 10 cts vs 10 cts prior. Pay June 1.\n".to_string(),
+        ),
+        ("ledger/empty.txt", String::new()),
+        ("ledger/binary.txt", "\0\0\0".to_string()),
+    ];
+    for (rel, text) in &files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    let (out, report) = export_folder(&root, SourceFrom::Copyright);
+    assert_eq!((report.exported, report.skipped_total()), (5, 2));
+    let from_folder = by_path(check_lines(&out));
+    let archive = build_index(dir.path(), &root, SourceFrom::Copyright);
+    let (out, _) = export_index(&archive);
+    let from_index = by_path(check_lines(&out));
+    let stories = stories_of(&from_folder);
+    assert_eq!(stories, stories_of(&from_index));
+    let expected = BTreeMap::from([
+        // The earliest dated copy; the undated one comes last whatever
+        // its id.
+        ("post/001_a.txt", "002_b"),
+        ("herald/002_b.txt", "002_b"),
+        ("herald/000_c.txt", "002_b"),
+        // Short bodies: stories of one, same text or not.
+        ("ledger/004_d.txt", "004_d"),
+        ("ledger/003_e.txt", "003_e"),
+    ]);
+    assert_eq!(stories, expected);
 }
 
 #[test]
@@ -612,7 +714,7 @@ fn sources_from_folders_are_exported_as_indexed() {
     let sample = common::sample_corpus();
     let archive = build_index(dir.path(), &sample, SourceFrom::Folder);
     let (out, _) = export_index(&archive);
-    let from_index = by_path(without_stories(check_lines(&out)));
+    let from_index = by_path(check_lines(&out));
     let (out, _) = export_folder(&sample, SourceFrom::Folder);
     let from_folder = by_path(check_lines(&out));
     assert_eq!(from_folder, from_index);
@@ -689,6 +791,10 @@ fn the_command_exports_a_folder_to_a_file_and_an_index_to_stdout() {
     assert!(stderr.contains("(1 binary, 1 empty)"), "{stderr}");
     let from_folder = by_path(check_lines(&std::fs::read(&file).expect("read --out")));
     assert_eq!(from_folder.len() as u64, common::sample_scan().articles);
+    // Every line carries a story (check_lines refuses a null one), and
+    // copies share theirs.
+    assert!(from_folder.values().all(|a| a.story.is_some()));
+    assert!(some_story_is_shared(&stories_of(&from_folder)));
 
     build_index(dir.path(), &sample, SourceFrom::Copyright);
     let run = newsidx()
@@ -699,10 +805,7 @@ fn the_command_exports_a_folder_to_a_file_and_an_index_to_stdout() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("exported the index"), "{stderr}");
-    assert_eq!(
-        by_path(without_stories(check_lines(&run.stdout))),
-        from_folder
-    );
+    assert_eq!(by_path(check_lines(&run.stdout)), from_folder);
 }
 
 #[test]

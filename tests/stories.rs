@@ -2,7 +2,7 @@
 //! (adds, edits, deletes, date changes; one or two threads; frequent
 //! commits or one; runs cancelled before they finish) equals the grouping
 //! of a fresh index of the final folder, and `export` carries each
-//! article's story.
+//! article's story, from an index and from the folder alike.
 //!
 //! The archives are generated from invented words: a few "wire" stories,
 //! each run by several papers with the edits syndication makes (the end
@@ -215,6 +215,30 @@ fn stories(index: &Index) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Path to story of every article of an export of the folder `root`
+/// (no index: the export groups the folder itself).
+fn folder_stories(root: &Path) -> BTreeMap<String, String> {
+    let mut lines = Vec::new();
+    let report =
+        newsidx::export::export_dir(root, &newsidx::export::ExportOptions::default(), &mut lines)
+            .expect("export the folder");
+    assert_eq!(report.unsettled_stories, 0, "{report:#?}");
+    let stories: BTreeMap<String, String> = String::from_utf8(lines)
+        .expect("UTF-8")
+        .lines()
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+            let story = value["story"]
+                .as_str()
+                .expect("a folder's article has a story")
+                .to_string();
+            (value["path"].as_str().expect("path").to_string(), story)
+        })
+        .collect();
+    assert_eq!(stories.len() as u64, report.exported, "one line a path");
+    stories
+}
+
 fn run(index: &Index, root: &Path, threads: usize, frequent: bool) {
     run_or_cancel(index, root, threads, frequent, false);
 }
@@ -278,6 +302,7 @@ fn generated_copies_form_stories() {
         };
         assert_eq!(stories[name], file_id(&expected), "{name}: {spec:?}");
     }
+    assert_eq!(folder_stories(&root), stories);
 }
 
 /// The id of a file name: its stem.
@@ -297,7 +322,7 @@ proptest! {
     })]
 
     /// Any history of incremental runs ends with the stories of a fresh
-    /// index of the final folder.
+    /// index of the final folder, which an export of the folder gives too.
     #[test]
     fn incremental_runs_end_with_the_stories_of_a_fresh_index(
         start in proptest::collection::vec((0u32..1000, file_spec()), 0..8),
@@ -335,7 +360,9 @@ proptest! {
             // The run that follows a cancelled one completes its work.
             run(&index, &root, 1, false);
         }
-        prop_assert_eq!(stories(&index), fresh(&root));
+        let stories = stories(&index);
+        prop_assert_eq!(&stories, &fresh(&root));
+        prop_assert_eq!(&stories, &folder_stories(&root));
     }
 }
 
@@ -405,6 +432,7 @@ fn sample_corpus_stories_are_the_labelled_groups() {
         }
     }
     assert_eq!(stories, expected);
+    assert_eq!(folder_stories(&root), expected, "the folder's export");
 }
 
 // ---------------------------------------------------------------------------

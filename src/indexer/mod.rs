@@ -62,7 +62,7 @@ mod plan;
 mod progress;
 mod report;
 mod run;
-mod stories;
+pub(crate) mod stories;
 mod writer;
 
 #[cfg(test)]

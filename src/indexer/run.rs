@@ -12,7 +12,7 @@ use tantivy::{IndexWriter, TantivyError, Term};
 use super::plan::Known;
 use super::progress::Reporter;
 use super::report::{IndexReport, KeptFile, KeptReason};
-use super::stories::{Plan, Signed};
+use super::stories::{self, Plan, Signed};
 use super::writer::{self, Publish};
 use super::{BATCH, IndexOptions};
 use crate::article::{self, Skip};
@@ -21,7 +21,7 @@ use crate::error::Result;
 use crate::files::{self, ReadFailure, SkippedFile};
 use crate::index::{Index, IndexRecord};
 use crate::schema::Fields;
-use crate::story::{self, Entry, Params, Signer};
+use crate::story::{self, Params, Signer};
 use crate::walk::{FileEntry, MTIME_UNKNOWN};
 
 #[cfg(test)]
@@ -227,15 +227,10 @@ impl<'a> Run<'a> {
             Ok(article) => article,
             Err(_) => return gone(),
         };
-        let signature = signer.sign(&article.body);
+        let entry = stories::entry(signer, article);
         Signing::Signed(Signed {
-            bands: signature.band_keys(&Params::DEFAULT),
-            entry: Entry {
-                path: article.path,
-                id: article.id,
-                date: article.date,
-                signature,
-            },
+            bands: entry.signature.band_keys(&Params::DEFAULT),
+            entry,
             hash,
         })
     }

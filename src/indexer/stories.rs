@@ -29,11 +29,12 @@ use std::collections::{HashMap, HashSet};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, IndexWriter, Searcher, TERMINATED, TantivyDocument, Term};
 
+use crate::article::Article;
 use crate::document::{self, Bookkeeping, StoredDocument, StoryOf};
 use crate::error::{Error, Result};
 use crate::index::Index;
 use crate::schema::{self, Fields};
-use crate::story::{self, Entry, Lookup, Params};
+use crate::story::{self, Entry, Lookup, Params, Signer};
 use crate::walk::MTIME_UNKNOWN;
 
 /// What the sign pass learned of a new or changed file.
@@ -153,7 +154,7 @@ pub(super) fn plan(
     match scope {
         Scope::Fresh => {
             let (entries, rest) = split(signed);
-            let firsts = story::group(&entries, &params);
+            let firsts = group_fresh(&entries);
             plan.checked = entries.len() as u64;
             for ((entry, (bands, hash)), first) in entries.iter().zip(rest).zip(firsts) {
                 plan.planned.insert(
@@ -208,6 +209,29 @@ pub(super) fn plan(
         }
     }
     Ok(plan)
+}
+
+/// What grouping keeps of a parsed article: its path, id and date, and the
+/// signature of its body (not the notice, not the comments) by `signer`.
+/// The sign pass makes each [`Signed`] entry with it, and the export of a
+/// folder ([`crate::export::export_dir`]) too, so both group the same
+/// entries.
+pub(crate) fn entry(signer: &mut Signer, article: Article) -> Entry {
+    Entry {
+        signature: signer.sign(&article.body),
+        path: article.path,
+        id: article.id,
+        date: article.date,
+    }
+}
+
+/// Groups every article of an archive at once, as a first run or a
+/// rebuild does: for each of `entries`, the position in `entries` of the
+/// first article of its story, whose id is the story id. The export of a
+/// folder groups with it too, so that it gives the stories a fresh index
+/// of the same folder holds.
+pub(crate) fn group_fresh(entries: &[Entry]) -> Vec<usize> {
+    story::group(entries, &Params::DEFAULT)
 }
 
 /// The entries of `signed`, and beside them their band keys and hashes.

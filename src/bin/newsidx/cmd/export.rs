@@ -98,6 +98,13 @@ fn write_report(r: &ExportReport, target: &str, verbose: bool) -> io::Result<()>
     }
     writeln!(w, "  undated      {:>9}", r.undated)?;
     writeln!(w, "  repaired     {:>9}", r.repaired)?;
+    if r.unsettled_stories > 0 {
+        writeln!(
+            w,
+            "  note: {} articles changed during the export and are written as stories of their own; export again for their stories",
+            r.unsettled_stories
+        )?;
+    }
     writeln!(
         w,
         "  written      {:>9}  in {:.2} s",
