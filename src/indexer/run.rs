@@ -174,7 +174,7 @@ impl<'a> Run<'a> {
         threads: usize,
     ) -> Result<Option<(Vec<Signed>, Vec<String>)>> {
         let pool = files::thread_pool(threads, "sign")?;
-        let mut signed = Vec::new();
+        let mut signed = Vec::with_capacity(work.len());
         let mut gone = Vec::new();
         for batch in work.chunks(BATCH) {
             if self
@@ -228,11 +228,7 @@ impl<'a> Run<'a> {
             Err(_) => return gone(),
         };
         let entry = stories::entry(signer, article);
-        Signing::Signed(Signed {
-            bands: entry.signature.band_keys(&Params::DEFAULT),
-            entry,
-            hash,
-        })
+        Signing::Signed(Signed { entry, hash })
     }
 
     /// Notes that the document of `path` stays without its content being

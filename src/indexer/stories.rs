@@ -25,6 +25,7 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, IndexWriter, Searcher, TERMINATED, TantivyDocument, Term};
@@ -37,11 +38,13 @@ use crate::schema::{self, Fields};
 use crate::story::{self, Entry, Lookup, Params, Signer};
 use crate::walk::MTIME_UNKNOWN;
 
-/// What the sign pass learned of a new or changed file.
+/// What the sign pass learned of a new or changed file. Its band keys are
+/// worked out from the signature when needed: a million articles' keys,
+/// allocated among the signatures and kept after them, would keep most of
+/// the signatures' freed pages from going back to the system.
 #[derive(Debug)]
 pub(super) struct Signed {
     pub entry: Entry,
-    pub bands: Vec<u64>,
     /// The content hash of the bytes signed: the indexing pass checks that
     /// it indexes the same content.
     pub hash: u64,
@@ -50,7 +53,8 @@ pub(super) struct Signed {
 /// The story of a document the run will add.
 #[derive(Debug)]
 pub(super) struct Planned {
-    pub story: String,
+    /// Shared by the story's articles.
+    pub story: Arc<str>,
     pub bands: Vec<u64>,
     pub hash: u64,
 }
@@ -153,15 +157,23 @@ pub(super) fn plan(
     let mut plan = Plan::default();
     match scope {
         Scope::Fresh => {
-            let (entries, rest) = split(signed);
+            let (entries, hashes): (Vec<Entry>, Vec<u64>) =
+                signed.into_iter().map(|s| (s.entry, s.hash)).unzip();
             let firsts = group_fresh(&entries);
             plan.checked = entries.len() as u64;
-            for ((entry, (bands, hash)), first) in entries.iter().zip(rest).zip(firsts) {
+            plan.planned.reserve(entries.len());
+            // One allocation per story id, shared by its articles.
+            let mut ids: HashMap<usize, Arc<str>> = HashMap::new();
+            for ((entry, hash), first) in entries.iter().zip(hashes).zip(firsts) {
+                let story = ids
+                    .entry(first)
+                    .or_insert_with(|| Arc::from(entries[first].id.as_str()))
+                    .clone();
                 plan.planned.insert(
                     entry.path.clone(),
                     Planned {
-                        story: entries[first].id.clone(),
-                        bands,
+                        story,
+                        bands: entry.signature.band_keys(&params),
                         hash,
                     },
                 );
@@ -191,8 +203,8 @@ pub(super) fn plan(
                     plan.planned.insert(
                         path,
                         Planned {
-                            story,
-                            bands: s.bands.clone(),
+                            story: Arc::from(story),
+                            bands: s.entry.signature.band_keys(&params),
                             hash: s.hash,
                         },
                     );
@@ -232,14 +244,6 @@ pub(crate) fn entry(signer: &mut Signer, article: Article) -> Entry {
 /// of the same folder holds.
 pub(crate) fn group_fresh(entries: &[Entry]) -> Vec<usize> {
     story::group(entries, &Params::DEFAULT)
-}
-
-/// The entries of `signed`, and beside them their band keys and hashes.
-fn split(signed: Vec<Signed>) -> (Vec<Entry>, Vec<(Vec<u64>, u64)>) {
-    signed
-        .into_iter()
-        .map(|s| (s.entry, (s.bands, s.hash)))
-        .unzip()
 }
 
 /// A stored article, signed again from its stored body.
@@ -294,7 +298,7 @@ impl<'a> IndexLookup<'a> {
     ) -> IndexLookup<'a> {
         let mut signed_bands: HashMap<u64, Vec<usize>> = HashMap::new();
         for (i, s) in signed.iter().enumerate() {
-            for &key in &s.bands {
+            for key in s.entry.signature.band_keys(&Params::DEFAULT) {
                 signed_bands.entry(key).or_default().push(i);
             }
         }
