@@ -349,7 +349,8 @@ pub(crate) fn index_dir(index: &Index, dir: &Path, options: &IndexOptions) -> Re
 /// them are freed before any document is written; glibc would keep that
 /// memory for the process's later small allocations, while the index
 /// writer's arenas are large ones mapped apart, so the peak would hold
-/// both.
+/// both. (The `newsidx` binary allocates with mimalloc, which returns
+/// freed pages by itself; this is for library users on glibc's malloc.)
 fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free memory of glibc's own heap to

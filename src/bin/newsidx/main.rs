@@ -20,6 +20,10 @@ use clap::Parser;
 use crate::args::Cli;
 use crate::exit::Exit;
 
+/// mimalloc rather than the system's allocator: see `Cargo.toml`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // clap prints its own errors and exits with 2 (0 for --help/--version).
     let cli = Cli::parse();
