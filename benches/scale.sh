@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The scale curve of issue 16: for each size, generate that many articles with the project's
 # generator (`examples/gen_corpus.rs`, seed 42: N articles are the first N of any larger corpus),
-# index them with the release `newsidx index` into an empty index, re-index them unchanged, and
+# index them with the release `newsidx index` into an empty index (wall and CPU time, peak RSS and
+# its anonymous part), re-index them unchanged, and
 # time searches in process and through the CLI (`cargo bench --bench search` on that index: its
 # 46-query mix, top 10 with snippets), and 8 queries through the CLI plain, with `--timeline month`
 # and with `--facets source,year`.
@@ -73,10 +74,31 @@ for n in "${sizes[@]}"; do
   fi
   mb=$(find "$corpus" -type f -printf "%s\n" | awk "{s += \$1} END {printf \"%.1f\", s / 1e6}")
   rm -rf "$idx"
-  /usr/bin/time -f "%e %U %S %M" -o "$dir/time" "$bin" index "$corpus" --index "$idx" \
-    --memory "$memory" >/dev/null 2>"$dir/index.err" || { cat "$dir/index.err" >&2; exit 4; }
-  read -r wall user sys rss_kb <"$dir/time"
-  cpu=$(echo "$user + $sys" | bc)
+  # Wall and CPU time, peak RSS (what `/usr/bin/time` reports: it includes the index files that
+  # tantivy's merges map) and, sampled 4 times a second, the peak of anonymous memory (the
+  # process's own heap and the writer's arenas).
+  read -r wall cpu rss_mb anon_mb < <(python3 - "$bin" index "$corpus" --index "$idx" \
+    --memory "$memory" 2>"$dir/index.err" <<'PY'
+import os, resource, subprocess, sys, time
+t = time.perf_counter()
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+anon = 0
+while p.poll() is None:
+    try:
+        with open(f"/proc/{p.pid}/status") as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    anon = max(anon, int(line.split()[1]))
+    except OSError:
+        pass
+    time.sleep(0.25)
+wall = time.perf_counter() - t
+if p.returncode != 0:
+    sys.exit(f"newsidx index failed with exit code {p.returncode}")
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{wall:.2f} {ru.ru_utime + ru.ru_stime:.2f} {ru.ru_maxrss // 1024} {anon // 1024}")
+PY
+  ) || { cat "$dir/index.err" >&2; exit 4; }
   index_mb=$(du -sb "$idx" | awk '{printf "%.1f", $1 / 1e6}')
   segments=$(ls "$idx"/*.idx 2>/dev/null | wc -l)
   re=()
@@ -95,14 +117,14 @@ for n in "${sizes[@]}"; do
   mbs=$(echo "scale=1; $mb / $wall" | bc)
   aps=$(echo "$n / $wall" | bc)
   pct_re=$(echo "scale=1; 100 * $re_s / $wall" | bc)
-  rows+=("| $n | $mb | $wall | $cpu | $mbs | $aps | $((rss_kb / 1024)) | $index_mb | $segments | $re_s ($pct_re%) | $in_p50 / $in_p99 | $cli_p50 / $cli_p99 | $counts |")
+  rows+=("| $n | $mb | $wall | $cpu | $mbs | $aps | $rss_mb ($anon_mb) | $index_mb | $segments | $re_s ($pct_re%) | $in_p50 / $in_p99 | $cli_p50 / $cli_p99 | $counts |")
   echo "${rows[-1]}" >&2
-  echo "$n $mb $wall $((rss_kb / 1024)) $index_mb $cli_p50 $in_p50" >>"$dir/curve"
+  echo "$n $mb $wall $rss_mb $index_mb $cli_p50 $in_p50" >>"$dir/curve"
   [ "${SCALE_KEEP:-0}" = 1 ] || rm -rf "$corpus" "$corpus.complete" "$idx"
 done
 
 echo
-echo "| articles | input MB | index s | CPU s | MB/s | articles/s | peak RSS MB | index MB | segments | unchanged re-index s | in-process p50 / p99 ms | CLI p50 / p99 ms | CLI p50 ms, 8 queries: plain / timeline / facets |"
+echo "| articles | input MB | index s | CPU s | MB/s | articles/s | peak RSS MB (anonymous) | index MB | segments | unchanged re-index s | in-process p50 / p99 ms | CLI p50 / p99 ms | CLI p50 ms, 8 queries: plain / timeline / facets |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
