@@ -79,7 +79,7 @@ for n in "${sizes[@]}"; do
   # process's own heap and the writer's arenas).
   read -r wall cpu rss_mb anon_mb < <(python3 - "$bin" index "$corpus" --index "$idx" \
     --memory "$memory" 2>"$dir/index.err" <<'PY'
-import os, resource, subprocess, sys, time
+import resource, subprocess, sys, time
 t = time.perf_counter()
 p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
 anon = 0

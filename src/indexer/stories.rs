@@ -162,12 +162,12 @@ pub(super) fn plan(
             let firsts = group_fresh(&entries);
             plan.checked = entries.len() as u64;
             plan.planned.reserve(entries.len());
-            // One allocation per story id, shared by its articles.
-            let mut ids: HashMap<usize, Arc<str>> = HashMap::new();
+            // One allocation per story id, shared by its articles (by the
+            // position of the story's first article).
+            let mut ids: Vec<Option<Arc<str>>> = vec![None; entries.len()];
             for ((entry, hash), first) in entries.iter().zip(hashes).zip(firsts) {
-                let story = ids
-                    .entry(first)
-                    .or_insert_with(|| Arc::from(entries[first].id.as_str()))
+                let story = ids[first]
+                    .get_or_insert_with(|| Arc::from(entries[first].id.as_str()))
                     .clone();
                 plan.planned.insert(
                     entry.path.clone(),
