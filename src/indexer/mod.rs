@@ -58,6 +58,7 @@
 //! deletes, [`report`] counts everything, [`progress`] tells the caller.
 
 mod guard;
+mod inflight;
 mod plan;
 mod progress;
 mod report;
@@ -260,9 +261,12 @@ pub(crate) fn index_dir(index: &Index, dir: &Path, options: &IndexOptions) -> Re
     let walk = walk::walk(&root);
     #[cfg(test)]
     let walk = faults::walk(options, walk);
-    let mut run = Run::new(index.fields(), &known, options, &record);
+    let mut run = Run::new(index.fields(), &known, options, &record, index.tantivy());
     let work = run.plan(walk, &mut report, &progress);
     plan::delete_gone(index, &writer, &run, &known, &mut report);
+    // Nothing after the deletes asks which paths are present: a copy of
+    // every path (some 80 MB at a million articles) need not stay.
+    run.present = HashSet::new();
     report.phases.walk = lap(&mut phase);
     let mut publish = Publish {
         guard: DeleteGuard::new(index.path(), &root, &record, known.len(), options),
@@ -309,7 +313,8 @@ pub(crate) fn index_dir(index: &Index, dir: &Path, options: &IndexOptions) -> Re
             progress.send(Phase::Indexing);
             run.index_work(index, &mut writer, &work, &publish, &mut report, &progress)?;
             if !report.interrupted {
-                run.stories.rewrite(index, &before, &writer)?;
+                run.stories
+                    .rewrite(index, &before, &writer, &run.inflight)?;
             }
             !report.interrupted
         }

@@ -9,6 +9,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use tantivy::{IndexWriter, TantivyError, Term};
 
+use super::inflight::{self, InFlight};
 use super::plan::Known;
 use super::progress::Reporter;
 use super::report::{IndexReport, KeptFile, KeptReason};
@@ -89,6 +90,8 @@ pub(super) struct Run<'a> {
     /// commit then leaves the stories pending.
     pub off_plan: AtomicBool,
     bytes_read: AtomicU64,
+    /// The bound on what the writer has queued and not yet analysed.
+    pub inflight: InFlight,
 }
 
 impl<'a> Run<'a> {
@@ -97,6 +100,7 @@ impl<'a> Run<'a> {
         known: &'a HashMap<String, Known>,
         options: &'a IndexOptions,
         record: &IndexRecord,
+        engine: &tantivy::Index,
     ) -> Run<'a> {
         Run {
             fields,
@@ -112,6 +116,7 @@ impl<'a> Run<'a> {
             stories: Plan::default(),
             off_plan: AtomicBool::new(false),
             bytes_read: AtomicU64::new(0),
+            inflight: InFlight::new(engine, inflight::LIMIT, inflight::STALL),
         }
     }
 
@@ -298,7 +303,7 @@ impl<'a> Run<'a> {
         if self.delete_first {
             writer.delete_term(Term::from_field_text(self.fields.path, &file.rel));
         }
-        if let Err(e) = writer.add_document(doc) {
+        if let Err(e) = self.inflight.add(writer, doc) {
             return Outcome::WriterFailed(e);
         }
         let existed = known.is_some() && !self.options.rebuild;

@@ -38,6 +38,8 @@ use crate::schema::{self, Fields};
 use crate::story::{self, Entry, Lookup, Params, Signer};
 use crate::walk::MTIME_UNKNOWN;
 
+use super::inflight::InFlight;
+
 /// What the sign pass learned of a new or changed file. Its band keys are
 /// worked out from the signature when needed: a million articles' keys,
 /// allocated among the signatures and kept after them, would keep most of
@@ -89,8 +91,15 @@ impl Plan {
     }
 
     /// Adds again, with their new story, the unchanged documents whose
-    /// story changed, read from `before` (the last commit).
-    pub fn rewrite(&self, index: &Index, before: &Searcher, writer: &IndexWriter) -> Result<()> {
+    /// story changed, read from `before` (the last commit), through the
+    /// run's bound on what is in flight.
+    pub fn rewrite(
+        &self,
+        index: &Index,
+        before: &Searcher,
+        writer: &IndexWriter,
+        inflight: &InFlight,
+    ) -> Result<()> {
         let fields = index.fields();
         let engine = |e| index.engine_error(e);
         for rewrite in &self.rewrites {
@@ -121,8 +130,11 @@ impl Plan {
                 id: &rewrite.story,
                 bands: &rewrite.bands,
             };
-            writer
-                .add_document(document::assemble(fields, &parts.parts(), &file, &story))
+            inflight
+                .add(
+                    writer,
+                    document::assemble(fields, &parts.parts(), &file, &story),
+                )
                 .map_err(engine)?;
         }
         Ok(())
