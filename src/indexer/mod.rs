@@ -305,7 +305,7 @@ pub(crate) fn index_dir(index: &Index, dir: &Path, options: &IndexOptions) -> Re
                     .filter(|s| known.contains_key(&s.entry.path))
                     .map(|s| s.entry.path.clone()),
             );
-            run.stories = stories::plan(index, &before, scope, signed, &removed)?;
+            run.stories = stories::plan(index, &before, scope, work.len(), signed, &removed)?;
             release_freed_memory();
             report.stories_checked = run.stories.checked;
             report.stories_changed = run.stories.rewrites();

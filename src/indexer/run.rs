@@ -148,7 +148,8 @@ impl<'a> Run<'a> {
             let outcomes: Vec<Outcome> = pool.install(|| {
                 batch
                     .par_iter()
-                    .map(|f| self.index_file(writer, f))
+                    .enumerate()
+                    .map(|(j, f)| self.index_file(writer, i * BATCH + j, f))
                     .collect()
             });
             if let Some(error) = self.count(outcomes, report, progress) {
@@ -181,7 +182,7 @@ impl<'a> Run<'a> {
         let pool = files::thread_pool(threads, "sign")?;
         let mut signed = Vec::with_capacity(work.len());
         let mut gone = Vec::new();
-        for batch in work.chunks(BATCH) {
+        for (i, batch) in work.chunks(BATCH).enumerate() {
             if self
                 .options
                 .cancel
@@ -193,9 +194,10 @@ impl<'a> Run<'a> {
             let outcomes: Vec<Signing> = pool.install(|| {
                 batch
                     .par_iter()
+                    .enumerate()
                     .map_init(
                         || Signer::new(Params::DEFAULT),
-                        |signer, file| self.sign_file(signer, file),
+                        |signer, (j, file)| self.sign_file(signer, i * BATCH + j, file),
                     )
                     .collect()
             });
@@ -210,8 +212,8 @@ impl<'a> Run<'a> {
         Ok(Some((signed, gone)))
     }
 
-    /// Signs one file of the sign pass.
-    fn sign_file(&self, signer: &mut Signer, file: &FileEntry) -> Signing {
+    /// Signs one file of the sign pass, the one at `at` in the run's work.
+    fn sign_file(&self, signer: &mut Signer, at: usize, file: &FileEntry) -> Signing {
         let known = self.known.get(&file.rel).filter(|_| !self.options.rebuild);
         let gone = || match known {
             Some(_) => Signing::Gone(file.rel.clone()),
@@ -233,7 +235,7 @@ impl<'a> Run<'a> {
             Err(_) => return gone(),
         };
         let entry = stories::entry(signer, article);
-        Signing::Signed(Signed { entry, hash })
+        Signing::Signed(Signed { entry, hash, at })
     }
 
     /// Notes that the document of `path` stays without its content being
@@ -259,11 +261,11 @@ impl<'a> Run<'a> {
     }
 
     /// Reads, parses and indexes one file (called from rayon workers).
-    fn index_file(&self, writer: &IndexWriter, file: &FileEntry) -> Outcome {
+    fn index_file(&self, writer: &IndexWriter, at: usize, file: &FileEntry) -> Outcome {
         let known = self.known.get(&file.rel);
         let (bytes, entry) = match self.read(file) {
             Ok(read) => read,
-            Err(failure) => return self.read_failed(writer, file, known.is_some(), failure),
+            Err(failure) => return self.read_failed(writer, at, file, known.is_some(), failure),
         };
         self.bytes_read
             .fetch_add(bytes.len() as u64, Ordering::Relaxed);
@@ -276,10 +278,10 @@ impl<'a> Run<'a> {
         }
         let article = match article::parse(&bytes, &file.rel, &self.options.parse) {
             Ok(article) => article,
-            Err(skip) => return self.remove(writer, file, known.is_some(), skip),
+            Err(skip) => return self.remove(writer, at, file, known.is_some(), skip),
         };
         let source = self.options.source_from.source(&article);
-        let doc = match self.stories.get(&file.rel).filter(|p| p.hash == hash) {
+        let doc = match self.stories.get(at).filter(|p| p.hash == hash) {
             Some(planned) => {
                 let story = StoryOf {
                     id: &planned.story,
@@ -330,13 +332,14 @@ impl<'a> Run<'a> {
     fn read_failed(
         &self,
         writer: &IndexWriter,
+        at: usize,
         file: &FileEntry,
         known: bool,
         failure: ReadFailure,
     ) -> Outcome {
         match failure {
             ReadFailure::Unreadable(skip) if known && !self.options.rebuild => {
-                self.note_off_plan(file);
+                self.note_off_plan(at);
                 Outcome::Kept(KeptFile {
                     path: file.rel.clone(),
                     reason: KeptReason::Unreadable,
@@ -344,7 +347,7 @@ impl<'a> Run<'a> {
                 })
             }
             ReadFailure::Vanished(skip) => {
-                let outcome = self.remove(writer, file, known, skip);
+                let outcome = self.remove(writer, at, file, known, skip);
                 match outcome {
                     Outcome::Skipped { skip, deleted } => Outcome::Skipped {
                         skip,
@@ -354,22 +357,29 @@ impl<'a> Run<'a> {
                 }
             }
             ReadFailure::Unreadable(skip) | ReadFailure::TooLarge(skip) => {
-                self.remove(writer, file, known, skip)
+                self.remove(writer, at, file, known, skip)
             }
         }
     }
 
     /// Notes a file that the sign pass signed but that is not indexed now
     /// (it changed between the two passes): the stories stay pending.
-    fn note_off_plan(&self, file: &FileEntry) {
-        if self.stories.get(&file.rel).is_some() {
+    fn note_off_plan(&self, at: usize) {
+        if self.stories.get(at).is_some() {
             self.off_plan.store(true, Ordering::Relaxed);
         }
     }
 
     /// Skips a file, deleting its document if it had one.
-    fn remove(&self, writer: &IndexWriter, file: &FileEntry, known: bool, skip: Skip) -> Outcome {
-        self.note_off_plan(file);
+    fn remove(
+        &self,
+        writer: &IndexWriter,
+        at: usize,
+        file: &FileEntry,
+        known: bool,
+        skip: Skip,
+    ) -> Outcome {
+        self.note_off_plan(at);
         let deleted = known.then(|| {
             if !self.options.rebuild {
                 writer.delete_term(Term::from_field_text(self.fields.path, &file.rel));

@@ -50,6 +50,8 @@ pub(super) struct Signed {
     /// The content hash of the bytes signed: the indexing pass checks that
     /// it indexes the same content.
     pub hash: u64,
+    /// Its position in the run's work (the files the run reads).
+    pub at: usize,
 }
 
 /// The story of a document the run will add.
@@ -73,16 +75,19 @@ struct Rewrite {
 /// The stories of one run.
 #[derive(Debug, Default)]
 pub(super) struct Plan {
-    planned: HashMap<String, Planned>,
+    /// By position in the run's work: a million paths need not be kept
+    /// again beside the work's own.
+    planned: Vec<Option<Planned>>,
     rewrites: Vec<Rewrite>,
     /// Articles whose story was worked out.
     pub checked: u64,
 }
 
 impl Plan {
-    /// The story of the document of `path`, if the sign pass signed it.
-    pub fn get(&self, path: &str) -> Option<&Planned> {
-        self.planned.get(path)
+    /// The story of the document of the file at `at` in the run's work,
+    /// if the sign pass signed it.
+    pub fn get(&self, at: usize) -> Option<&Planned> {
+        self.planned.get(at).and_then(Option::as_ref)
     }
 
     /// Unchanged documents whose story changes.
@@ -155,40 +160,42 @@ pub(super) enum Scope {
 }
 
 /// Works out the stories of the run: `signed` are the new and changed
-/// articles, `removed` the paths whose documents the run deletes or
+/// articles of its `work` files, `removed` the paths whose documents the run deletes or
 /// replaces (their old versions in `before` are no longer part of the
 /// archive).
 pub(super) fn plan(
     index: &Index,
     before: &Searcher,
     scope: Scope,
+    work: usize,
     signed: Vec<Signed>,
     removed: &HashSet<String>,
 ) -> Result<Plan> {
     let params = Params::DEFAULT;
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        planned: std::iter::repeat_with(|| None).take(work).collect(),
+        ..Plan::default()
+    };
     match scope {
         Scope::Fresh => {
-            let (entries, hashes): (Vec<Entry>, Vec<u64>) =
-                signed.into_iter().map(|s| (s.entry, s.hash)).unzip();
+            let (entries, keys): (Vec<Entry>, Vec<(u64, usize)>) = signed
+                .into_iter()
+                .map(|s| (s.entry, (s.hash, s.at)))
+                .unzip();
             let firsts = group_fresh(&entries);
             plan.checked = entries.len() as u64;
-            plan.planned.reserve(entries.len());
             // One allocation per story id, shared by its articles (by the
             // position of the story's first article).
             let mut ids: Vec<Option<Arc<str>>> = vec![None; entries.len()];
-            for ((entry, hash), first) in entries.iter().zip(hashes).zip(firsts) {
+            for ((entry, (hash, at)), first) in entries.iter().zip(keys).zip(firsts) {
                 let story = ids[first]
                     .get_or_insert_with(|| Arc::from(entries[first].id.as_str()))
                     .clone();
-                plan.planned.insert(
-                    entry.path.clone(),
-                    Planned {
-                        story,
-                        bands: entry.signature.band_keys(&params),
-                        hash,
-                    },
-                );
+                plan.planned[at] = Some(Planned {
+                    story,
+                    bands: entry.signature.band_keys(&params),
+                    hash,
+                });
             }
         }
         Scope::Touched | Scope::All => {
@@ -212,14 +219,11 @@ pub(super) fn plan(
                 signed.iter().map(|s| (s.entry.path.as_str(), s)).collect();
             for (path, story) in stories {
                 if let Some(s) = signed.get(path.as_str()) {
-                    plan.planned.insert(
-                        path,
-                        Planned {
-                            story: Arc::from(story),
-                            bands: s.entry.signature.band_keys(&params),
-                            hash: s.hash,
-                        },
-                    );
+                    plan.planned[s.at] = Some(Planned {
+                        story: Arc::from(story),
+                        bands: s.entry.signature.band_keys(&params),
+                        hash: s.hash,
+                    });
                 } else if let Some(stored) = lookup.stored(&path)
                     && stored.story.as_deref() != Some(story.as_str())
                 {
