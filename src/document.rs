@@ -285,12 +285,12 @@ mod tests {
                     © 1665 The Herald\n—-\nShared notice.\nJoin the discussion\none\ntwo";
         let article = crate::article::parse(text.as_bytes(), "x/001_a.txt", &Default::default())
             .expect("an article");
-        let file = FileEntry {
-            abs: "x/001_a.txt".into(),
-            rel: article.path.clone(),
-            size: text.len() as u64,
-            mtime_ns: 0,
-        };
+        let file = FileEntry::new(
+            &std::path::Path::new("x").into(),
+            std::path::Path::new("x/001_a.txt"),
+            text.len() as u64,
+            0,
+        );
         let doc = build(
             &fields(),
             &article,

@@ -94,7 +94,7 @@ pub(crate) fn read(
     file: &FileEntry,
     options: &ParseOptions,
 ) -> Result<(Vec<u8>, FileEntry), ReadFailure> {
-    let handle = File::open(&file.abs).map_err(read_error)?;
+    let handle = File::open(file.abs()).map_err(read_error)?;
     let meta = handle.metadata().map_err(read_error)?;
     let size = meta.len();
     options.check_size(size).map_err(ReadFailure::TooLarge)?;
@@ -104,10 +104,9 @@ pub(crate) fn read(
         .read_to_end(&mut bytes)
         .map_err(read_error)?;
     let entry = FileEntry {
-        abs: file.abs.clone(),
-        rel: file.rel.clone(),
         size,
         mtime_ns: walk::mtime_ns(&meta),
+        ..file.clone()
     };
     Ok((bytes, entry))
 }

@@ -7,24 +7,55 @@
 //! incremental indexer needs to decide what to read.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
 /// One article file found by the walk.
+///
+/// The path to open is the root joined with the relative path, made when
+/// the file is opened ([`FileEntry::abs`]): a walk of a million files
+/// keeps one copy of each path, not two.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileEntry {
-    /// The path to open.
-    pub abs: PathBuf,
+    /// The folder walked, shared by the entries of a walk.
+    pub root: Arc<Path>,
     /// The path relative to the root, `/`-separated (lossily decoded when the
     /// name is not UTF-8).
     pub rel: String,
+    /// The path to open, when it is not the root joined with `rel` (a name
+    /// that is not UTF-8).
+    pub exact: Option<Box<Path>>,
     /// Size in bytes.
     pub size: u64,
     /// Modification time, nanoseconds since the Unix epoch (negative before
     /// 1970; [`MTIME_UNKNOWN`] if unknown).
     pub mtime_ns: i64,
+}
+
+impl FileEntry {
+    /// The entry of the file at `path` below `root`.
+    pub fn new(root: &Arc<Path>, path: &Path, size: u64, mtime_ns: i64) -> FileEntry {
+        let rel = relative(root, path);
+        let exact = (root.join(&rel) != path).then(|| path.into());
+        FileEntry {
+            root: Arc::clone(root),
+            rel,
+            exact,
+            size,
+            mtime_ns,
+        }
+    }
+
+    /// The path to open.
+    pub fn abs(&self) -> PathBuf {
+        match &self.exact {
+            Some(path) => path.to_path_buf(),
+            None => self.root.join(&self.rel),
+        }
+    }
 }
 
 /// Something the walk could not look at.
@@ -67,9 +98,10 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 /// archive is mostly this walk.
 pub fn walk(root: &Path) -> Walk {
     let entries: Vec<walkdir::Result<walkdir::DirEntry>> = entries(root).collect();
+    let root: Arc<Path> = Arc::from(root);
     let found: Vec<Found> = entries
         .into_par_iter()
-        .map(|entry| examine(root, entry))
+        .map(|entry| examine(&root, entry))
         .collect();
     let mut out = Walk::default();
     for found in found {
@@ -94,7 +126,8 @@ pub enum Found {
 /// folders on the current path in memory: for passes over archives too large
 /// to list at once (`newsidx export`).
 pub fn walk_iter(root: &Path) -> impl Iterator<Item = Found> {
-    entries(root).map(move |entry| examine(root, entry))
+    let shared: Arc<Path> = Arc::from(root);
+    entries(root).map(move |entry| examine(&shared, entry))
 }
 
 /// The article files below `root` and the entries that could not be
@@ -118,26 +151,23 @@ fn is_article_entry(entry: &walkdir::DirEntry) -> bool {
 }
 
 /// An article file of [`entries`] with its metadata, or what went wrong.
-fn examine(root: &Path, entry: walkdir::Result<walkdir::DirEntry>) -> Found {
+fn examine(root: &Arc<Path>, entry: walkdir::Result<walkdir::DirEntry>) -> Found {
     match entry {
-        Ok(entry) => {
-            let rel = relative(root, entry.path());
-            match entry.metadata() {
-                Ok(meta) => Found::File(FileEntry {
-                    abs: entry.path().to_path_buf(),
-                    rel,
-                    size: meta.len(),
-                    mtime_ns: mtime_ns(&meta),
-                }),
-                Err(e) => Found::Problem(WalkProblem {
-                    rel,
-                    vanished: e
-                        .io_error()
-                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound),
-                    detail: format!("cannot read metadata: {e}"),
-                }),
-            }
-        }
+        Ok(entry) => match entry.metadata() {
+            Ok(meta) => Found::File(FileEntry::new(
+                root,
+                entry.path(),
+                meta.len(),
+                mtime_ns(&meta),
+            )),
+            Err(e) => Found::Problem(WalkProblem {
+                rel: relative(root, entry.path()),
+                vanished: e
+                    .io_error()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound),
+                detail: format!("cannot read metadata: {e}"),
+            }),
+        },
         Err(e) => {
             let rel = e.path().map_or_else(String::new, |p| relative(root, p));
             let detail = if e.loop_ancestor().is_some() {
@@ -200,6 +230,33 @@ pub fn relative(root: &Path, path: &Path) -> String {
 mod tests {
     use super::*;
     use std::fs;
+
+    #[test]
+    #[cfg(unix)]
+    fn the_path_to_open_is_the_walked_one_whatever_the_name() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        fs::create_dir_all(root.join("a")).expect("mkdir");
+        let plain = root.join("a/one.txt");
+        let raw = root.join(std::ffi::OsStr::from_bytes(b"a/bad-\xff.txt"));
+        fs::write(&plain, "x").expect("write");
+        fs::write(&raw, "y").expect("write");
+        let files = walk(root).files;
+        assert_eq!(files.len(), 2);
+        for file in &files {
+            assert!(file.abs() == plain || file.abs() == raw, "{:?}", file.abs());
+            assert!(fs::read(file.abs()).is_ok());
+        }
+        let bad = files
+            .iter()
+            .find(|f| f.rel.contains('\u{FFFD}'))
+            .expect("lossy");
+        assert_eq!(bad.abs(), raw);
+        assert!(bad.exact.is_some());
+        let good = files.iter().find(|f| f.rel == "a/one.txt").expect("plain");
+        assert!(good.exact.is_none(), "a UTF-8 name keeps no second path");
+    }
 
     #[test]
     fn finds_txt_files_and_skips_hidden_ones() {

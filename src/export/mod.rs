@@ -603,12 +603,7 @@ mod tests {
     fn a_stored_document_gives_the_same_line_as_its_article() {
         let fields = Fields::new(&crate::schema::build_schema()).unwrap();
         let a = article();
-        let file = FileEntry {
-            abs: PathBuf::from("x"),
-            rel: a.path.clone(),
-            size: 1,
-            mtime_ns: 0,
-        };
+        let file = FileEntry::new(&Path::new("x").into(), &Path::new("x").join(&a.path), 1, 0);
         let story = document::StoryOf {
             id: &a.id,
             bands: &[],
@@ -652,12 +647,8 @@ mod tests {
         let options = ExportOptions::default();
         let pool = files::thread_pool(1, "test").unwrap();
         let stories = Stories::of_folder(root, &options, &pool);
-        let entry = |name: &str| FileEntry {
-            abs: root.join(name),
-            rel: name.into(),
-            size: 0,
-            mtime_ns: 0,
-        };
+        let shared = root.into();
+        let entry = |name: &str| FileEntry::new(&shared, &root.join(name), 0, 0);
         let story = |name: &str| {
             let outcome = export_file(&entry(name), &options, &stories);
             let (line, _) = outcome.line.unwrap();
