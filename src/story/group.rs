@@ -115,21 +115,30 @@ fn cluster(members: &[&Entry], params: &Params) -> Vec<usize> {
 /// only, not on other nodes' stories: the links are found on rayon
 /// threads, then the stories follow them from the earliest node on.
 fn follow_first(members: &[&Entry], nodes: &[Vec<usize>], story: &mut [usize], params: &Params) {
-    let keys = |n: usize| members[nodes[n][0]].signature.band_keys(params);
+    let keys = |n: usize| members[nodes[n][0]].signature.band_hashes(params);
     // Every (band key, node) pair, sorted: each key's nodes in a run, in
-    // ascending order. 16 bytes a pair, where a map of small lists took
-    // about 80 bytes a key (and most keys belong to one node only).
-    let mut pairs: Vec<(u64, u32)> = (0..nodes.len())
-        .into_par_iter()
-        .flat_map_iter(|n| keys(n).into_iter().map(move |key| (key, n as u32)))
-        .collect();
+    // ascending order. The keys of one grouping share their tag, so their
+    // hashes stand for them: 8 bytes a pair, where a map of small lists
+    // took about 80 bytes a key (and most keys belong to one node only).
+    // Filled in place at its final size: collecting the pairs from rayon's
+    // threads held them twice at the end (0.4 GB at a million articles).
+    let total = (0..nodes.len()).map(|n| keys(n).len()).sum();
+    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(total);
+    for n in 0..nodes.len() {
+        pairs.extend(keys(n).iter().map(|&key| (key, n as u32)));
+    }
     pairs.par_sort_unstable();
-    // Only a key that two nodes share can link them.
-    let mut shared: HashMap<u64, (usize, usize), Xxh3DefaultBuilder> = HashMap::default();
+    // Only a key that two nodes share can link them: where its run starts,
+    // the map sized at once for the shared keys.
+    let runs = || pairs.chunk_by(|a, b| a.0 == b.0);
+    let mut shared: HashMap<u32, usize, Xxh3DefaultBuilder> = HashMap::with_capacity_and_hasher(
+        runs().filter(|run| run.len() > 1).count(),
+        Xxh3DefaultBuilder,
+    );
     let mut start = 0;
-    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+    for run in runs() {
         if run.len() > 1 {
-            shared.insert(run[0].0, (start, start + run.len()));
+            shared.insert(run[0].0, start);
         }
         start += run.len();
     }
@@ -139,11 +148,15 @@ fn follow_first(members: &[&Entry], nodes: &[Vec<usize>], story: &mut [usize], p
         .map_init(
             || SharedKeys::new(nodes.len()),
             |counter, n| {
-                // Only the earlier nodes of each key's run: a prefix.
-                let earlier = keys(n).into_iter().filter_map(|key| {
-                    let &(from, to) = shared.get(&key)?;
-                    let run = &pairs[from..to];
-                    Some(&run[..run.partition_point(|&(_, m)| (m as usize) < n)])
+                // Only the earlier nodes of each key's run: the pairs from
+                // the run's start to the node's own.
+                let earlier = keys(n).iter().filter_map(|key| {
+                    let &from = shared.get(key)?;
+                    Some(
+                        pairs[from..]
+                            .iter()
+                            .take_while(move |&&(k, m)| k == *key && (m as usize) < n),
+                    )
                 });
                 let mut candidates =
                     counter.count(earlier.flatten().map(|&(_, m)| m as usize), min);

@@ -358,13 +358,22 @@ impl Signature {
     /// The band keys to store as indexed terms: articles that share one are
     /// candidates for [`same_story`]. Empty for a short body.
     pub fn band_keys(&self, params: &Params) -> Vec<u64> {
-        if self.is_short(params) {
-            return Vec::new();
-        }
         let tag = u64::from(VERSION) << 40 | (params.shingle as u64) << 32;
+        self.band_hashes(params)
+            .iter()
+            .map(|&v| tag | u64::from(v))
+            .collect()
+    }
+
+    /// The shingle hashes of [`Signature::band_keys`], without the tag
+    /// that the keys of one version and shingle size share: for grouping
+    /// in memory, where they are half the size.
+    pub(crate) fn band_hashes(&self, params: &Params) -> &[u32] {
+        if self.is_short(params) {
+            return &[];
+        }
         let least = &self.shingles.least;
-        let n = params.bands.min(least.len());
-        least[..n].iter().map(|&v| tag | u64::from(v)).collect()
+        &least[..params.bands.min(least.len())]
     }
 
     /// The estimated similarity of two signatures, or `None` when either
