@@ -39,8 +39,11 @@ pub(super) const LIMIT: u64 = 8 << 20;
 /// stops waiting.
 pub(super) const STALL: Duration = Duration::from_secs(2);
 
-/// How often a waiting reader looks again.
-const POLL: Duration = Duration::from_micros(500);
+/// How often a waiting reader looks again: [`LIMIT`] is a few tenths of a
+/// second of the writer's work, so a few milliseconds late costs nothing,
+/// where waking every half millisecond took 3-5% of a first run of
+/// 100,000 articles from the writer's threads.
+const POLL: Duration = Duration::from_millis(5);
 
 /// The run's bound: registered on the index when made, the plain analyzer
 /// put back when dropped.
