@@ -38,8 +38,16 @@ pub struct FileEntry {
 impl FileEntry {
     /// The entry of the file at `path` below `root`.
     pub fn new(root: &Arc<Path>, path: &Path, size: u64, mtime_ns: i64) -> FileEntry {
+        // `rel` joined to the root gives the path back exactly when the
+        // path lies below the root and its part below it is UTF-8: no path
+        // need be joined to tell, on the walk of every file.
+        let exact = path
+            .strip_prefix(root)
+            .ok()
+            .and_then(Path::to_str)
+            .is_none()
+            .then(|| path.into());
         let rel = relative(root, path);
-        let exact = (root.join(&rel) != path).then(|| path.into());
         FileEntry {
             root: Arc::clone(root),
             rel,

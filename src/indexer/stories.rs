@@ -160,9 +160,9 @@ pub(super) enum Scope {
 }
 
 /// Works out the stories of the run: `signed` are the new and changed
-/// articles of its `work` files, `removed` the paths whose documents the run deletes or
-/// replaces (their old versions in `before` are no longer part of the
-/// archive).
+/// articles among its `work` files (how many the run reads), `removed`
+/// the paths whose documents the run deletes or replaces (their old
+/// versions in `before` are no longer part of the archive).
 pub(super) fn plan(
     index: &Index,
     before: &Searcher,
