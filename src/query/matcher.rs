@@ -72,6 +72,10 @@ pub(crate) enum Tree {
     },
 }
 
+/// Most terms [`Matcher::needed_terms`] gives: past this, looking them up
+/// in the index would cost about what reading the texts does.
+pub(crate) const MAX_NEEDED_TERMS: usize = 32;
+
 /// One field's view of a query (see the module docs).
 #[derive(Debug, Clone, Default)]
 pub struct Matcher {
@@ -183,6 +187,41 @@ impl Matcher {
             tree,
             initials,
         }
+    }
+
+    /// The index terms of which a text must hold one for [`Matcher::find`]
+    /// to find anything in it: `(true, stem)` for a stemmed word,
+    /// `(false, word)` for a word as written, from every leaf (a phrase
+    /// needs all of its words, so any of them will do). `None` when a
+    /// leaf stands for words that are not spelled out (a prefix), or for
+    /// more than [`MAX_NEEDED_TERMS`] (a fuzzy word's many expansions).
+    pub(crate) fn needed_terms(&self) -> Option<Vec<(bool, &str)>> {
+        let mut terms = Vec::new();
+        if self.tree.is_none() {
+            return Some(terms);
+        }
+        for (leaf, _) in &self.leaves {
+            let patterns: Vec<&Pattern> = match leaf {
+                Leaf::Term(pattern) => vec![pattern],
+                Leaf::Phrase(words, _) => words.iter().map(|(_, pattern)| pattern).collect(),
+            };
+            for pattern in patterns {
+                match pattern {
+                    Pattern::Stem(stem) => terms.push((true, stem.as_str())),
+                    Pattern::Word(word) => terms.push((false, word.as_str())),
+                    Pattern::Prefix(_) => return None,
+                    Pattern::AnyOf(words) => {
+                        terms.extend(words.iter().map(|w| (false, w.as_str())));
+                    }
+                }
+                if terms.len() > MAX_NEEDED_TERMS {
+                    return None;
+                }
+            }
+        }
+        terms.sort_unstable();
+        terms.dedup();
+        Some(terms)
     }
 
     /// Finds the query's terms and phrases in `text`.
@@ -369,6 +408,39 @@ mod tests {
 
     fn stem(word: &str) -> Pattern {
         Pattern::Stem(WordStemmer::default().stem(word))
+    }
+
+    #[test]
+    fn needed_terms_are_every_word_unless_one_is_not_spelled_out() {
+        let m = matcher(
+            vec![
+                Leaf::Term(stem("harbours")),
+                Leaf::Phrase(
+                    vec![(0, Pattern::Word("tide".into())), (1, stem("tables"))],
+                    0,
+                ),
+            ],
+            Tree::Group {
+                must: vec![Tree::Leaf(0), Tree::Leaf(1)],
+                should: Vec::new(),
+            },
+        );
+        assert_eq!(
+            m.needed_terms(),
+            Some(vec![(false, "tide"), (true, "harbour"), (true, "tabl")])
+        );
+        let prefix = matcher(
+            vec![Leaf::Term(Pattern::Prefix("harb".into()))],
+            Tree::Leaf(0),
+        );
+        assert_eq!(prefix.needed_terms(), None);
+        let many: BTreeSet<String> = (0..=MAX_NEEDED_TERMS).map(|i| format!("w{i}")).collect();
+        let fuzzy = matcher(
+            vec![Leaf::Term(Pattern::AnyOf(Arc::new(many)))],
+            Tree::Leaf(0),
+        );
+        assert_eq!(fuzzy.needed_terms(), None);
+        assert_eq!(Matcher::nothing().needed_terms(), Some(Vec::new()));
     }
 
     fn texts(text: &str, found: &Found) -> Vec<String> {

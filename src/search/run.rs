@@ -7,7 +7,7 @@ use std::time::Instant;
 use tantivy::collector::TopDocs;
 use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Order, Term};
+use tantivy::{DocAddress, DocSet, Order, Term};
 
 use super::collapse::{Collapse, Stories, StoryCounter};
 use super::counts::{CountCollector, Counting, Counts};
@@ -315,11 +315,16 @@ fn hits(
     let generators =
         matchers.map(|(body, comments)| Generators::new(body, comments, request.comment_snippets));
     let root = searcher.record().archive.as_deref();
+    let addresses: Vec<DocAddress> = top.iter().map(|(_, address)| *address).collect();
+    let quotable = match &generators {
+        Some(g) => comments_may_match(searcher, &addresses, g.comments())?,
+        None => Vec::new(),
+    };
     let mut hits = Vec::with_capacity(top.len());
-    for (score, address) in top {
+    for (i, (score, address)) in top.iter().enumerate() {
         let article = searcher.article_at(*address)?;
         let snippets = match (&generators, request.snippets) {
-            (Some(g), _) => g.snippets(&article),
+            (Some(g), _) => g.snippets(&article, quotable.get(i).copied().unwrap_or(true)),
             (None, true) => Snippets::lede(&article),
             (None, false) => Snippets::default(),
         };
@@ -338,6 +343,56 @@ fn hits(
         });
     }
     Ok(hits)
+}
+
+/// For each of `addresses`, whether one of its comments may hold something
+/// that `matcher` finds: whether the index has one of the terms the
+/// matcher needs ([`Matcher::needed_terms`]) in the article's comments.
+/// Reading an article's comments to find the matching ones is most of what
+/// its snippets cost, and most hits of most queries have none; the
+/// postings of each term are read once per segment, the hits in document
+/// order. `true` for all when the terms cannot be told.
+fn comments_may_match(
+    searcher: &Searcher,
+    addresses: &[DocAddress],
+    matcher: &Matcher,
+) -> Result<Vec<bool>> {
+    let Some(terms) = matcher.needed_terms() else {
+        return Ok(vec![true; addresses.len()]);
+    };
+    let fields = searcher.fields();
+    let engine = searcher.tantivy();
+    let mut may = vec![false; addresses.len()];
+    let mut order: Vec<usize> = (0..addresses.len()).collect();
+    order.sort_unstable_by_key(|&i| addresses[i]);
+    for segment_hits in
+        order.chunk_by(|&a, &b| addresses[a].segment_ord == addresses[b].segment_ord)
+    {
+        let reader = engine.segment_reader(addresses[segment_hits[0]].segment_ord);
+        for &(stemmed, text) in &terms {
+            let field = match stemmed {
+                true => fields.comments,
+                false => fields.comments_words,
+            };
+            let term = Term::from_field_text(field, text);
+            let inverted = reader
+                .inverted_index(field)
+                .map_err(|e| searcher.engine_error(e))?;
+            let Some(mut postings) = inverted
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(|e| searcher.engine_error(e.into()))?
+            else {
+                continue;
+            };
+            for &i in segment_hits {
+                let doc = addresses[i].doc_id;
+                if postings.doc() <= doc && postings.seek(doc) == doc {
+                    may[i] = true;
+                }
+            }
+        }
+    }
+    Ok(may)
 }
 
 /// The absolute path of an article file: the archive folder and the

@@ -104,14 +104,24 @@ impl Generators {
         }
     }
 
-    /// The snippets of one article.
-    pub(crate) fn snippets(&self, article: &StoredArticle) -> Snippets {
+    /// The comments' matcher (to tell from the index which articles have
+    /// a comment that it can find anything in).
+    pub(crate) fn comments(&self) -> &Matcher {
+        &self.comments
+    }
+
+    /// The snippets of one article; `comments`: whether any of its comments
+    /// may match (when the index says none can, none is read).
+    pub(crate) fn snippets(&self, article: &StoredArticle, comments: bool) -> Snippets {
         // Paragraphs joined by spaces (same byte length as the stored `\n`),
         // so a fragment that spans two paragraphs reads as one line.
         let body_text = article.body.join(" ");
         let found = self.body.find(&body_text, &self.reader);
         let body = fragment(&body_text, &found).or_else(|| lede(article));
-        let ranked = self.ranked_comments(article);
+        let ranked = match comments {
+            true => self.ranked_comments(article),
+            false => Vec::new(),
+        };
         Snippets {
             body,
             comments_matched: ranked.len(),

@@ -106,7 +106,7 @@ fn comments_that_satisfy_the_query_come_first() {
         repaired: false,
         story: "x".into(),
     };
-    let s = generators.snippets(&article);
+    let s = generators.snippets(&article, true);
     assert_eq!(s.comments_matched, 4);
     let numbers: Vec<usize> = s.comments.iter().map(|c| c.number).collect();
     // Comment 4 holds both words; then the heavier of the others (two
