@@ -16,8 +16,10 @@ use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
+use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::{Column, StrColumn};
+
+use tantivy::columnar::{Cardinality, Column, ColumnValues, StrColumn};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::SortOrder;
@@ -249,16 +251,18 @@ impl SegmentStories {
     }
 
     /// Reads the key of each matching story (from `story_key`, once per
-    /// story) into `keys`.
+    /// story, in one batch) into `keys`.
     fn read_keys(&mut self) {
-        let (segment, column) = (self.segment, self.key_column.as_ref());
-        self.keys = self
-            .found
-            .iter()
-            .map(|packed| match column.and_then(|c| c.first(packed.doc)) {
-                Some(key) => key,
-                None => own_key(DocAddress::new(segment, packed.doc)),
-            })
+        let docs: Vec<DocId> = self.found.iter().map(|packed| packed.doc).collect();
+        let mut keys: Vec<Option<u64>> = vec![None; docs.len()];
+        if let Some(column) = &self.key_column {
+            column.first_vals(&docs, &mut keys);
+        }
+        let segment = self.segment;
+        self.keys = keys
+            .into_iter()
+            .zip(docs)
+            .map(|(key, doc)| key.unwrap_or_else(|| own_key(DocAddress::new(segment, doc))))
             .collect();
     }
 }
@@ -301,6 +305,9 @@ pub(crate) struct SegmentCollapse {
     sort: SortOrder,
     segment: SegmentOrdinal,
     stories: Option<StrColumn>,
+    /// The story ordinal of each document, when every document has one
+    /// (read directly, without the column's index).
+    ords: Option<Arc<dyn ColumnValues<u64>>>,
     key_column: Option<Column<u64>>,
     dates: Option<Column<i64>>,
     /// Per story ordinal: its place in `found` plus one (0: not met yet).
@@ -340,7 +347,10 @@ impl SegmentCollector for SegmentCollapse {
         };
         // A document without a story (none in an index newsidx wrote) is a
         // story of its own.
-        let ord = self.stories.as_ref().and_then(|c| c.term_ords(doc).next());
+        let ord = match &self.ords {
+            Some(ords) => Some(ords.get_val(doc)),
+            None => self.stories.as_ref().and_then(|c| c.term_ords(doc).next()),
+        };
         let Some(slot) = ord.and_then(|o| self.slot.get(o as usize)).copied() else {
             self.found.push(candidate);
             return;
@@ -401,6 +411,11 @@ impl Collector for Collapse {
                 SortOrder::Newest | SortOrder::Oldest => fast.column_opt::<i64>("date")?,
             },
             slot: vec![0; stories.as_ref().map_or(0, |c| c.num_terms())],
+            ords: stories
+                .as_ref()
+                .map(|stories| stories.ords())
+                .filter(|ords| ords.get_cardinality() == Cardinality::Full)
+                .map(|ords| Arc::clone(&ords.values)),
             stories,
             found: Vec::new(),
         })
