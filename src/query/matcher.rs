@@ -57,6 +57,17 @@ pub(crate) enum Leaf {
     Phrase(Vec<(u32, Pattern)>, u32),
 }
 
+impl Leaf {
+    /// The patterns of its words: one for a term, each word's for a phrase.
+    fn patterns(&self) -> impl Iterator<Item = &Pattern> {
+        let (term, phrase) = match self {
+            Leaf::Term(pattern) => (Some(pattern), None),
+            Leaf::Phrase(words, _) => (None, Some(words.iter().map(|(_, pattern)| pattern))),
+        };
+        term.into_iter().chain(phrase.into_iter().flatten())
+    }
+}
+
 /// How the leaves combine, as the query's clauses do.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Tree {
@@ -103,11 +114,7 @@ impl Initials {
     fn of(leaves: &[(Leaf, f32)]) -> Initials {
         let mut firsts = Vec::new();
         for (leaf, _) in leaves {
-            let patterns: Vec<&Pattern> = match leaf {
-                Leaf::Term(pattern) => vec![pattern],
-                Leaf::Phrase(words, _) => words.iter().map(|(_, pattern)| pattern).collect(),
-            };
-            firsts.extend(patterns.into_iter().filter_map(|pattern| match pattern {
+            firsts.extend(leaf.patterns().filter_map(|pattern| match pattern {
                 Pattern::Stem(stem) => stem.chars().next(),
                 _ => None,
             }));
@@ -201,11 +208,7 @@ impl Matcher {
             return Some(terms);
         }
         for (leaf, _) in &self.leaves {
-            let patterns: Vec<&Pattern> = match leaf {
-                Leaf::Term(pattern) => vec![pattern],
-                Leaf::Phrase(words, _) => words.iter().map(|(_, pattern)| pattern).collect(),
-            };
-            for pattern in patterns {
+            for pattern in leaf.patterns() {
                 match pattern {
                     Pattern::Stem(stem) => terms.push((true, stem.as_str())),
                     Pattern::Word(word) => terms.push((false, word.as_str())),

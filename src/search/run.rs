@@ -369,15 +369,18 @@ fn comments_may_match(
         order.chunk_by(|&a, &b| addresses[a].segment_ord == addresses[b].segment_ord)
     {
         let reader = engine.segment_reader(addresses[segment_hits[0]].segment_ord);
+        let inverted = |field| {
+            reader
+                .inverted_index(field)
+                .map_err(|e| searcher.engine_error(e))
+        };
+        let (stems, words) = (inverted(fields.comments)?, inverted(fields.comments_words)?);
         for &(stemmed, text) in &terms {
-            let field = match stemmed {
-                true => fields.comments,
-                false => fields.comments_words,
+            let (field, inverted) = match stemmed {
+                true => (fields.comments, &stems),
+                false => (fields.comments_words, &words),
             };
             let term = Term::from_field_text(field, text);
-            let inverted = reader
-                .inverted_index(field)
-                .map_err(|e| searcher.engine_error(e))?;
             let Some(mut postings) = inverted
                 .read_postings(&term, IndexRecordOption::Basic)
                 .map_err(|e| searcher.engine_error(e.into()))?
