@@ -7,18 +7,25 @@
 //! are indexed; queries whose words are alternatives leave them out
 //! ([`is_stop_word`]).
 //!
-//! The stemmer is the dominant cost of indexing (about 250 ns a token), and
+//! The stemmer is the dominant cost of analysis (about 250 ns a token), and
 //! news vocabulary is highly repetitive, so [`CachedStemmer`] remembers the
 //! stems it has computed. Each indexing thread holds its own cache (tantivy
 //! clones the analyzer per segment writer), so there is no locking; the cache
 //! is cleared when it reaches [`STEM_CACHE_CAPACITY`] entries, which bounds its
-//! memory to a few megabytes.
+//! memory to a few megabytes. A word met before costs a foldhash of its bytes,
+//! one probe of a table of offsets and one read of a buffer that holds the
+//! word and its stem side by side: on one thread, over the bodies of 20,000
+//! generated articles, `news_en` takes 61-68 ns a token where a map of boxed
+//! words to shared stems hashed with streaming xxh3 took 87-106 (and
+//! `news_plain`, without stemming, about 32).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use foldhash::fast::FixedState;
+use hashbrown::HashTable;
+use std::hash::BuildHasher;
 use std::mem;
-use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
@@ -147,7 +154,7 @@ impl TokenFilter for CachedStemmer {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
         CachedStemmerFilter {
             inner: tokenizer,
-            cache: StemCache::default(),
+            cache: TokenStems::default(),
         }
     }
 }
@@ -156,7 +163,7 @@ impl TokenFilter for CachedStemmer {
 #[derive(Clone)]
 pub struct CachedStemmerFilter<T> {
     inner: T,
-    cache: StemCache,
+    cache: TokenStems,
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
@@ -173,7 +180,7 @@ impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
 /// Token stream of [`CachedStemmerFilter`].
 pub struct CachedStemmerStream<'a, S> {
     tail: S,
-    cache: &'a mut StemCache,
+    cache: &'a mut TokenStems,
 }
 
 impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
@@ -195,20 +202,114 @@ impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
     }
 }
 
+/// The stems of a token stream's words: each word and its stem side by
+/// side in one buffer, found through a table of offsets, so that a word
+/// met before costs a hash, one probe and one read of the buffer (no
+/// pointer to follow to the word, none to its stem).
+struct TokenStems {
+    stemmer: frostem::Stemmer,
+    hasher: FixedState,
+    table: HashTable<StemSlot>,
+    /// Each entry: the word's bytes, then its stem's (when it differs).
+    bytes: Vec<u8>,
+}
+
+/// Where a word and its stem are in [`TokenStems::bytes`]; words are at
+/// most [`MAX_TOKEN_BYTES`] long, and stems no longer than their words.
+#[derive(Clone, Copy)]
+struct StemSlot {
+    start: u32,
+    word_len: u8,
+    /// `u8::MAX`: the stem is the word itself.
+    stem_len: u8,
+}
+
+impl Default for TokenStems {
+    fn default() -> Self {
+        TokenStems {
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+            hasher: FixedState::default(),
+            table: HashTable::new(),
+            bytes: Vec::new(),
+        }
+    }
+}
+
+impl Clone for TokenStems {
+    /// A clone starts empty: caches are per thread.
+    fn clone(&self) -> Self {
+        TokenStems::default()
+    }
+}
+
+impl TokenStems {
+    fn stem_in_place(&mut self, word: &mut String) {
+        let hash = self.hasher.hash_one(word.as_bytes());
+        let bytes = &self.bytes;
+        let found = self.table.find(hash, |slot| {
+            let start = slot.start as usize;
+            bytes.get(start..start + usize::from(slot.word_len)) == Some(word.as_bytes())
+        });
+        if let Some(&slot) = found {
+            if slot.stem_len != u8::MAX {
+                let start = slot.start as usize + usize::from(slot.word_len);
+                let stem = &self.bytes[start..start + usize::from(slot.stem_len)];
+                // The bytes of a stem stored whole: valid UTF-8.
+                word.clear();
+                word.push_str(std::str::from_utf8(stem).unwrap_or_default());
+            }
+            return;
+        }
+        let stem = self.stemmer.stem(word);
+        let (Ok(word_len), Ok(start)) = (u8::try_from(word.len()), u32::try_from(self.bytes.len()))
+        else {
+            *word = stem.into_owned();
+            return;
+        };
+        if self.table.len() >= STEM_CACHE_CAPACITY {
+            self.table.clear();
+            self.bytes.clear();
+        }
+        let start = if self.bytes.is_empty() { 0 } else { start };
+        let stem_len = match u8::try_from(stem.len()) {
+            Ok(len) if *stem != **word && len < u8::MAX => len,
+            _ => u8::MAX,
+        };
+        self.bytes.extend_from_slice(word.as_bytes());
+        if stem_len != u8::MAX {
+            self.bytes.extend_from_slice(stem.as_bytes());
+        }
+        let slot = StemSlot {
+            start,
+            word_len,
+            stem_len,
+        };
+        let hasher = &self.hasher;
+        let bytes = &self.bytes;
+        self.table.insert_unique(hash, slot, |slot| {
+            let start = slot.start as usize;
+            hasher.hash_one(&bytes[start..start + usize::from(slot.word_len)])
+        });
+        if stem_len != u8::MAX {
+            *word = stem.into_owned();
+        }
+    }
+}
+
 struct StemCache {
     stemmer: frostem::Stemmer,
     /// Keyed with xxh3: words are short and hashed once per token, where
     /// the default (DoS-resistant) hasher cost a tenth of indexing time.
     /// Stems are shared (`Arc`) so that a reader of many texts
     /// ([`WordStemmer::stem_shared`]) holds one copy of each.
-    stems: HashMap<Box<str>, Arc<str>, Xxh3DefaultBuilder>,
+    stems: HashMap<Box<str>, Arc<str>, FixedState>,
 }
 
 impl Default for StemCache {
     fn default() -> Self {
         StemCache {
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
-            stems: HashMap::with_hasher(Xxh3DefaultBuilder),
+            stems: HashMap::with_hasher(FixedState::default()),
         }
     }
 }
@@ -296,6 +397,38 @@ mod tests {
         for _ in 0..3 {
             assert_eq!(terms_with(&mut cached, text), expected);
         }
+    }
+
+    #[test]
+    fn cached_stems_stay_right_past_the_cache_capacity() {
+        // More distinct words than the cache holds, each met twice in a
+        // row (computed, then found): the cache is cleared on the way and
+        // goes on answering from what it learns again. Words of every
+        // length up to the longest kept, some the stemmer changes, some it
+        // leaves, some not ASCII.
+        let endings = ["", "ing", "ed", "s", "ations", "ness", "é"];
+        let words: Vec<String> = (0..STEM_CACHE_CAPACITY + STEM_CACHE_CAPACITY / 4)
+            .map(|i| {
+                let stem = format!("w{}", i * 7919 % 1_000_003);
+                let word = format!("{stem}{}", endings[i % endings.len()]);
+                let pad = "a".repeat(i % 12);
+                format!("{pad}{word}")
+            })
+            .collect();
+        let reference = frostem::Stemmer::new(frostem::Algorithm::English);
+        let mut stems = TokenStems::default();
+        for word in &words {
+            for _ in 0..2 {
+                let mut cached = word.clone();
+                stems.stem_in_place(&mut cached);
+                assert_eq!(cached, reference.stem(word), "{word}");
+            }
+        }
+        assert!(stems.table.len() < words.len() && !stems.table.is_empty());
+        let longest = "x".repeat(MAX_TOKEN_BYTES);
+        let mut cached = longest.clone();
+        stems.stem_in_place(&mut cached);
+        assert_eq!(cached, reference.stem(&longest));
     }
 
     #[test]

@@ -12,9 +12,9 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 use time::Date;
-use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 use super::signature::{Chaining, Params, Signature, same_story};
 
@@ -74,9 +74,9 @@ fn cluster(members: &[&Entry], params: &Params) -> Vec<usize> {
     // The nodes: identical long signatures together, each with its members
     // earliest first.
     let mut nodes: Vec<Vec<usize>> = Vec::new();
-    // xxh3 rather than SipHash: a signature is a hundred values to hash,
-    // and its values are hashes already (no flooding to fear).
-    let mut by_signature: HashMap<&Signature, usize, Xxh3DefaultBuilder> = HashMap::default();
+    // foldhash rather than SipHash: a signature is a hundred values to
+    // hash, and its values are hashes already (no flooding to fear).
+    let mut by_signature: HashMap<&Signature, usize, FixedState> = HashMap::default();
     for (i, entry) in members.iter().enumerate() {
         if entry.signature.is_short(params) {
             nodes.push(vec![i]);
@@ -131,9 +131,9 @@ fn follow_first(members: &[&Entry], nodes: &[Vec<usize>], story: &mut [usize], p
     // Only a key that two nodes share can link them: where its run starts,
     // the map sized at once for the shared keys.
     let runs = || pairs.chunk_by(|a, b| a.0 == b.0);
-    let mut shared: HashMap<u32, usize, Xxh3DefaultBuilder> = HashMap::with_capacity_and_hasher(
+    let mut shared: HashMap<u32, usize, FixedState> = HashMap::with_capacity_and_hasher(
         runs().filter(|run| run.len() > 1).count(),
-        Xxh3DefaultBuilder,
+        FixedState::default(),
     );
     let mut start = 0;
     for run in runs() {
