@@ -261,20 +261,23 @@ impl TokenStems {
             return;
         }
         let stem = self.stemmer.stem(word);
-        let (Ok(word_len), Ok(start)) = (u8::try_from(word.len()), u32::try_from(self.bytes.len()))
-        else {
-            *word = stem.into_owned();
-            return;
-        };
         if self.table.len() >= STEM_CACHE_CAPACITY {
             self.table.clear();
             self.bytes.clear();
         }
-        let start = if self.bytes.is_empty() { 0 } else { start };
-        let stem_len = match u8::try_from(stem.len()) {
-            Ok(len) if *stem != **word && len < u8::MAX => len,
-            _ => u8::MAX,
+        // A word or stem too long for a slot is stemmed and not kept (the
+        // analyzer drops tokens over `MAX_TOKEN_BYTES` before this).
+        let unchanged = *stem == **word;
+        let lengths = (
+            u8::try_from(word.len()),
+            u8::try_from(stem.len()).ok().filter(|&len| len < u8::MAX),
+            u32::try_from(self.bytes.len()),
+        );
+        let (Ok(word_len), Some(stem_len), Ok(start)) = lengths else {
+            *word = stem.into_owned();
+            return;
         };
+        let stem_len = if unchanged { u8::MAX } else { stem_len };
         self.bytes.extend_from_slice(word.as_bytes());
         if stem_len != u8::MAX {
             self.bytes.extend_from_slice(stem.as_bytes());
@@ -425,10 +428,15 @@ mod tests {
             }
         }
         assert!(stems.table.len() < words.len() && !stems.table.is_empty());
-        let longest = "x".repeat(MAX_TOKEN_BYTES);
-        let mut cached = longest.clone();
-        stems.stem_in_place(&mut cached);
-        assert_eq!(cached, reference.stem(&longest));
+        // Words as long as the analyzer keeps, and longer than a slot holds
+        // (stemmed, not kept), each twice.
+        for long in ["x".repeat(MAX_TOKEN_BYTES), "flooding".repeat(40)] {
+            for _ in 0..2 {
+                let mut cached = long.clone();
+                stems.stem_in_place(&mut cached);
+                assert_eq!(cached, reference.stem(&long));
+            }
+        }
     }
 
     #[test]
