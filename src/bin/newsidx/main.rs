@@ -27,8 +27,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     // clap prints its own errors and exits with 2 (0 for --help/--version).
     let cli = Cli::parse();
-    if !keeps_huge_pages(&cli.command) {
-        small_pages();
+    if keeps_huge_pages(&cli.command) {
+        huge_pages_again();
     }
     match cmd::run(cli) {
         Ok(exit) => exit.into(),
@@ -37,7 +37,7 @@ fn main() -> ExitCode {
 }
 
 /// Whether the command runs long over a large heap (the indexer, the
-/// server), where huge pages pay (see [`small_pages`]).
+/// server), where huge pages pay (see `SMALL_PAGES_FIRST`).
 fn keeps_huge_pages(command: &Command) -> bool {
     match command {
         Command::Index(_) => true,
@@ -47,7 +47,11 @@ fn keeps_huge_pages(command: &Command) -> bool {
     }
 }
 
-/// Turns transparent huge pages off for this process, on Linux.
+/// Turns transparent huge pages off for this process, on Linux, before
+/// anything else runs: the C runtime calls it from `.init_array`, ahead of
+/// Rust's own start-up, whose first allocations already make mimalloc
+/// reserve its arena and touch it. `main` turns them on again for the
+/// commands that keep them ([`huge_pages_again`]).
 ///
 /// mimalloc asks the kernel for huge pages (`madvise`), and the kernel
 /// zeroes 2 MB at the first touch of each. The indexer gains from them
@@ -56,19 +60,35 @@ fn keeps_huge_pages(command: &Command) -> bool {
 /// server; a command that reads once and exits only pays: a third of a
 /// search's time on a 100,000-article index went to zeroing pages it
 /// barely used, and its peak RSS was 37 MB where 21 MB do
-/// (`benches/README.md`).
+/// (`benches/README.md`). Turned off in `main`, after start-up, it still
+/// left a fifth of a search's samples zeroing the pages that start-up had
+/// touched.
 #[cfg(target_os = "linux")]
-fn small_pages() {
+#[used]
+#[unsafe(link_section = ".init_array")]
+static SMALL_PAGES_FIRST: extern "C" fn() = small_pages;
+
+#[cfg(target_os = "linux")]
+extern "C" fn small_pages() {
     // SAFETY: `PR_SET_THP_DISABLE` takes integers only and sets a flag of
-    // this process; it touches no memory of ours. A failure (an old kernel)
-    // leaves huge pages on, which is only slower.
+    // this process; it touches no memory of ours and needs nothing set up.
+    // A failure (an old kernel) leaves huge pages on, which is only slower.
     unsafe {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
 }
 
+/// Turns transparent huge pages back on (see [`SMALL_PAGES_FIRST`]).
+#[cfg(target_os = "linux")]
+fn huge_pages_again() {
+    // SAFETY: as in `small_pages`.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 0, 0, 0, 0);
+    }
+}
+
 #[cfg(not(target_os = "linux"))]
-fn small_pages() {}
+fn huge_pages_again() {}
 
 /// Prints the error (unless it is a closed pipe) and picks the exit code.
 fn report_error(err: &anyhow::Error) -> Exit {
