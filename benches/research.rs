@@ -228,6 +228,25 @@ fn words_of(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The text of every Reuters-21578 article, in path order; none (said)
+/// when the corpus is absent. Read once for the checks below.
+fn reuters_texts() -> Vec<String> {
+    let Some(reuters) = corpus("reuters21578") else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(reuters.join("articles"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|path| std::fs::read_to_string(path).ok())
+        .collect()
+}
+
 /// False suggestions for words that TIME does not write but whose stem it
 /// holds (`quotes` where only `quoted` is written): each word of four
 /// letters or more in the Reuters-21578 articles that is such a word, asked
@@ -235,23 +254,18 @@ fn words_of(text: &str) -> Vec<String> {
 /// a suggestion for one is a false one, unless the word is a slip in
 /// Reuters itself (`NEWSIDX_BENCH_SHOW_MISSES=1` lists them to check).
 fn unwritten_forms(
+    reuters: &[String],
     searcher: &Searcher,
     in_index: &dyn Fn(&str) -> bool,
     ask: &dyn Fn(&str) -> newsidx::search::SearchResults,
 ) {
-    let Some(reuters) = corpus("reuters21578") else {
-        return;
-    };
     let mut words: BTreeSet<String> = BTreeSet::new();
-    for entry in walkdir::WalkDir::new(reuters.join("articles")) {
-        let Ok(entry) = entry else { continue };
-        if let Ok(text) = std::fs::read_to_string(entry.path()) {
-            words.extend(
-                words_of(&text)
-                    .into_iter()
-                    .filter(|w| w.len() >= 4 && w.bytes().all(|b| b.is_ascii_lowercase())),
-            );
-        }
+    for text in reuters {
+        words.extend(
+            words_of(text)
+                .into_iter()
+                .filter(|w| w.len() >= 4 && w.bytes().all(|b| b.is_ascii_lowercase())),
+        );
     }
     let by_stem = |word: &str| {
         searcher
@@ -289,35 +303,23 @@ fn unwritten_forms(
 /// neighbours. A suggestion is a false one unless Reuters misspelled a word
 /// (`NEWSIDX_BENCH_SHOW_MISSES=1` lists them to check).
 fn written_runs(
+    reuters: &[String],
     seed: u64,
     stop: &HashSet<&str>,
     in_index: &dyn Fn(&str) -> bool,
     ask: &dyn Fn(&str) -> newsidx::search::SearchResults,
 ) {
-    let Some(reuters) = corpus("reuters21578") else {
-        return;
-    };
-    let wanted = util::env_u64("NEWSIDX_BENCH_RUNS", 1000) as usize;
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(reuters.join("articles"))
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
-    files.sort();
-    if files.is_empty() {
+    if reuters.is_empty() {
         return;
     }
+    let wanted = util::env_u64("NEWSIDX_BENCH_RUNS", 1000) as usize;
     let mut has_hits: HashMap<String, bool> = HashMap::new();
     let mut rng = Rng(seed ^ 0x5eed);
     let (mut asked, mut flagged) = (0, Vec::new());
     let mut tries = 0;
     while asked < wanted && tries < wanted * 500 {
         tries += 1;
-        let path = &files[rng.below(files.len())];
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
-        };
+        let text = &reuters[rng.below(reuters.len())];
         // The body: what follows the header's blank line.
         let body = text.split_once("\n\n").map_or(text.as_str(), |(_, b)| b);
         let sentences: Vec<&str> = body.split(['.', '\n']).collect();
@@ -520,8 +522,9 @@ fn suggest_bench(root: &Path, seed: u64) {
         false_words
     );
     println!("seed {seed}; some misses: {}", examples.join("; "));
-    unwritten_forms(&searcher, &in_index, &ask);
-    written_runs(seed, &stop, &in_index, &ask);
+    let reuters = reuters_texts();
+    unwritten_forms(&reuters, &searcher, &in_index, &ask);
+    written_runs(&reuters, seed, &stop, &in_index, &ask);
     if show_all {
         println!("\n| edits | typed | meant | suggested | typed is indexed | query |");
         println!("|---|---|---|---|---|---|");
