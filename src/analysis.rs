@@ -299,11 +299,13 @@ impl TokenStems {
     }
 }
 
+/// The stems a [`WordStemmer`] has computed (the token filter has
+/// [`TokenStems`]).
 struct StemCache {
     stemmer: frostem::Stemmer,
-    /// Keyed with xxh3: words are short and hashed once per token, where
-    /// the default (DoS-resistant) hasher cost a tenth of indexing time.
-    /// Stems are shared (`Arc`) so that a reader of many texts
+    /// Keyed with foldhash: words are short, and the default
+    /// (DoS-resistant) hasher costs far more than the lookup. Stems are
+    /// shared (`Arc`) so that a reader of many texts
     /// ([`WordStemmer::stem_shared`]) holds one copy of each.
     stems: HashMap<Box<str>, Arc<str>, FixedState>,
 }
