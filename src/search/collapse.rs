@@ -1,8 +1,8 @@
 //! Collapsing hits by story. Within a segment, [`Collapse`] tells stories
-//! apart by the ordinals of the `story` column (dense numbers: a slot
-//! array, no hashing per article); across segments by the `story_key`
-//! column (a 64-bit hash of the story id, [`crate::document::story_key`]),
-//! read once per story.
+//! apart by the ordinals of the `story` column (a table of the ordinals
+//! met, sized by the matching stories, not by all of the segment's);
+//! across segments by the `story_key` column (a 64-bit hash of the story
+//! id, [`crate::document::story_key`]), read once per story.
 //!
 //! [`Collapse`] keeps, for each story among the matching articles, its best
 //! copy (best score, or earliest or latest date) and how many of its
@@ -14,9 +14,11 @@
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
+use foldhash::fast::FixedState;
+use hashbrown::{HashTable, hash_table};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Cardinality, Column, ColumnValues, StrColumn};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
@@ -210,8 +212,7 @@ pub(crate) struct SegmentStories {
     segment: SegmentOrdinal,
     stories: Option<StrColumn>,
     key_column: Option<Column<u64>>,
-    /// Per story ordinal: its place in `found` plus one (0: not matched).
-    slot: Vec<u32>,
+    slots: Slots,
     found: Vec<Packed>,
     /// The `story_key` of each story of `found`, when the stories of
     /// several segments are merged (empty otherwise).
@@ -244,8 +245,7 @@ impl SegmentStories {
             return None;
         }
         let ord = self.stories.as_ref()?.term_ords(address.doc_id).next()?;
-        let slot = *self.slot.get(ord as usize)?;
-        let packed = self.found.get((slot as usize).checked_sub(1)?)?;
+        let packed = self.found.get(self.slots.get(u32::try_from(ord).ok()?)?)?;
         Some(u64::from(packed.copies))
     }
 
@@ -297,9 +297,94 @@ impl Packed {
     }
 }
 
+/// The matching stories of a segment by their ordinals in its `story`
+/// column: for each ordinal met, its place in [`SegmentCollapse::found`].
+///
+/// It starts as a table of the ordinals met and becomes an array indexed by
+/// ordinal once the table holds a quarter of the segment's stories. An
+/// array of every story costs its whole size in fresh pages even for a
+/// query that matches a few articles spread over the segment (one process
+/// per search from the command line pays for every page it first touches);
+/// a table costs a hash and a probe per article, which the array saves a
+/// query that matches many.
+enum Slots {
+    Table {
+        table: HashTable<(u32, u32)>,
+        hasher: FixedState,
+        /// Stories in the segment (the array's length).
+        stories: usize,
+    },
+    /// Per ordinal: its place plus one (0: not met).
+    Array(Vec<u32>),
+}
+
+impl Slots {
+    fn new(stories: usize) -> Slots {
+        Slots::Table {
+            table: HashTable::new(),
+            hasher: FixedState::default(),
+            stories,
+        }
+    }
+
+    /// The place of story `ord`, if met.
+    fn get(&self, ord: u32) -> Option<usize> {
+        match self {
+            Slots::Table { table, hasher, .. } => table
+                .find(hasher.hash_one(ord), |&(o, _)| o == ord)
+                .map(|&(_, at)| at as usize),
+            Slots::Array(places) => (*places.get(ord as usize)?)
+                .checked_sub(1)
+                .map(|p| p as usize),
+        }
+    }
+
+    /// The place of story `ord` (`Ok`), or `Err(new)` when it was not met
+    /// yet and takes the place `new` from now on.
+    fn get_or_insert(&mut self, ord: u32, new: u32) -> Result<usize, usize> {
+        match self {
+            Slots::Table {
+                table,
+                hasher,
+                stories,
+            } => {
+                let entry = table.entry(
+                    hasher.hash_one(ord),
+                    |&(o, _)| o == ord,
+                    |&(o, _)| hasher.hash_one(o),
+                );
+                match entry {
+                    hash_table::Entry::Occupied(at) => return Ok(at.get().1 as usize),
+                    hash_table::Entry::Vacant(slot) => {
+                        slot.insert((ord, new));
+                    }
+                }
+                if table.len() > *stories / 4 {
+                    let mut places = vec![0; *stories];
+                    for &(o, at) in table.iter() {
+                        if let Some(place) = places.get_mut(o as usize) {
+                            *place = at + 1;
+                        }
+                    }
+                    *self = Slots::Array(places);
+                }
+                Err(new as usize)
+            }
+            Slots::Array(places) => match places.get_mut(ord as usize) {
+                Some(0) => {
+                    places[ord as usize] = new + 1;
+                    Err(new as usize)
+                }
+                Some(place) => Ok(*place as usize - 1),
+                None => Err(new as usize),
+            },
+        }
+    }
+}
+
 /// [`Collapse`] in one segment: the stories by the ordinals of the segment's
-/// `story` column (dense: a slot array, no hashing), keyed by `story_key`
-/// only at the end, once per story.
+/// `story` column ([`Slots`]), keyed by `story_key` only at the end, once
+/// per story.
 pub(crate) struct SegmentCollapse {
     sort: SortOrder,
     segment: SegmentOrdinal,
@@ -309,8 +394,7 @@ pub(crate) struct SegmentCollapse {
     ords: Option<Arc<dyn ColumnValues<u64>>>,
     key_column: Option<Column<u64>>,
     dates: Option<Column<i64>>,
-    /// Per story ordinal: its place in `found` plus one (0: not met yet).
-    slot: Vec<u32>,
+    slots: Slots,
     found: Vec<Packed>,
 }
 
@@ -345,30 +429,33 @@ impl SegmentCollector for SegmentCollapse {
             date,
         };
         // A document without a story (none in an index newsidx wrote) is a
-        // story of its own.
+        // story of its own. Ordinals fit in 32 bits: a segment has fewer
+        // distinct stories than documents, whose ids are 32 bits.
         let ord = match &self.ords {
             Some(ords) => Some(ords.get_val(doc)),
             None => self.stories.as_ref().and_then(|c| c.term_ords(doc).next()),
-        };
-        let Some(slot) = ord.and_then(|o| self.slot.get(o as usize)).copied() else {
-            self.found.push(candidate);
-            return;
-        };
-        if slot == 0 {
-            self.found.push(candidate);
-            if let Some(o) = ord {
-                self.slot[o as usize] = self.found.len() as u32;
-            }
-            return;
         }
-        let best = self.found[slot as usize - 1];
+        .and_then(|ord| u32::try_from(ord).ok());
+        // A place below `u32::MAX`, so that the array's place plus one fits.
+        let place = u32::try_from(self.found.len())
+            .ok()
+            .filter(|&p| p < u32::MAX);
+        let (Some(ord), Some(place)) = (ord, place) else {
+            self.found.push(candidate);
+            return;
+        };
+        let Ok(at) = self.slots.get_or_insert(ord, place) else {
+            self.found.push(candidate);
+            return;
+        };
+        let best = self.found[at];
         let mut folded = if self.before(&candidate, &best) {
             candidate
         } else {
             best
         };
         folded.copies = best.copies + 1;
-        self.found[slot as usize - 1] = folded;
+        self.found[at] = folded;
     }
 
     fn harvest(self) -> Self::Fruit {
@@ -376,7 +463,7 @@ impl SegmentCollector for SegmentCollapse {
             segment: self.segment,
             stories: self.stories,
             key_column: self.key_column,
-            slot: self.slot,
+            slots: self.slots,
             found: self.found,
             keys: Vec::new(),
         }
@@ -409,7 +496,7 @@ impl Collector for Collapse {
                 SortOrder::Relevance => None,
                 SortOrder::Newest | SortOrder::Oldest => fast.column_opt::<i64>("date")?,
             },
-            slot: vec![0; stories.as_ref().map_or(0, |c| c.num_terms())],
+            slots: Slots::new(stories.as_ref().map_or(0, |c| c.num_terms())),
             ords: stories
                 .as_ref()
                 .map(|stories| stories.ords())
@@ -434,17 +521,28 @@ impl Collector for Collapse {
                 .map_or(Stories::None, |one| Stories::One(Box::new(one))));
         }
         // A story is counted once however many segments have copies of
-        // it: by its key.
-        let all: usize = fruits.iter().map(|f| f.found.len()).sum();
-        let mut keys: HashSet<u64, BuildHasherDefault<KeyHasher>> =
-            HashSet::with_capacity_and_hasher(all, BuildHasherDefault::default());
-        let mut distinct = 0;
+        // it: by its key. The stories of the segment with the most are
+        // distinct already: only the others' keys go in the set, and a key
+        // of theirs counts when it is new there and not one of the most's.
         for fruit in &mut fruits {
             fruit.read_keys();
-            for &key in &fruit.keys {
-                distinct += usize::from(keys.insert(key));
-            }
         }
+        fruits.sort_by_key(|f| std::cmp::Reverse(f.found.len()));
+        let Some((most, others)) = fruits.split_first() else {
+            return Ok(Stories::None);
+        };
+        let others_len: usize = others.iter().map(|f| f.found.len()).sum();
+        let mut others_keys: HashSet<u64, BuildHasherDefault<KeyHasher>> =
+            HashSet::with_capacity_and_hasher(others_len, BuildHasherDefault::default());
+        for fruit in others {
+            others_keys.extend(fruit.keys.iter().copied());
+        }
+        let shared = most
+            .keys
+            .iter()
+            .filter(|key| others_keys.contains(key))
+            .count();
+        let distinct = most.found.len() + others_keys.len() - shared;
         Ok(Stories::Many {
             segments: fruits,
             distinct,
@@ -592,5 +690,53 @@ impl Collector for StoryCounter {
             }
         }
         Ok(counts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Slots` against a plain map, from a table of a few stories to an
+    /// array, in segments of every size: the same places, met or not.
+    #[test]
+    fn slots_keep_every_place_across_the_switch_to_an_array() {
+        for stories in [1_usize, 3, 17, 1_000, 50_000] {
+            let mut slots = Slots::new(stories);
+            let mut model: HashMap<u32, usize> = HashMap::new();
+            let mut state: u64 = 0x9e37_79b9_7f4a_7c15 ^ stories as u64;
+            let mut was_table = false;
+            for step in 0..3 * stories {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let ord = ((state >> 33) % stories as u64) as u32;
+                was_table |= matches!(slots, Slots::Table { .. }) && !model.is_empty();
+                let new = model.len();
+                let expected = model.get(&ord).copied().ok_or(new);
+                assert_eq!(
+                    slots.get_or_insert(ord, new as u32),
+                    expected,
+                    "{stories} stories, ordinal {ord}"
+                );
+                model.entry(ord).or_insert(new);
+                if step % 997 == 0 || step + 1 == 3 * stories {
+                    for o in 0..stories as u32 {
+                        assert_eq!(slots.get(o), model.get(&o).copied(), "{stories}: {o}");
+                    }
+                }
+            }
+            assert!(
+                matches!(slots, Slots::Array(_)),
+                "{stories}: an array at the end"
+            );
+            if stories >= 17 {
+                assert!(was_table, "{stories}: a table first");
+            }
+            // An ordinal past the segment's stories (none in an index) is
+            // never taken for a story met.
+            assert_eq!(slots.get_or_insert(stories as u32, 7), Err(7));
+            assert_eq!(slots.get(stories as u32), None);
+        }
     }
 }
