@@ -642,3 +642,51 @@ fn a_searcher_keeps_its_snapshot_while_the_index_changes() {
     assert_eq!(after.get("b").expect("get").len(), 1);
     assert_eq!(after.record().archive, Some(root.canonicalize().unwrap()));
 }
+
+#[test]
+fn an_open_index_sees_at_once_what_another_handle_commits() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("archive");
+    fs::create_dir_all(&root).unwrap();
+    fs::write(
+        root.join("a.txt"),
+        " date 2020-01-01 Lighthouse keepers met.",
+    )
+    .unwrap();
+    let idx = tmp.path().join("index");
+    Index::create(&idx)
+        .expect("create")
+        .index_dir(&root, &options(1))
+        .expect("first run");
+    // Opened once and kept, as `serve` keeps it.
+    let kept = Index::open(&idx).expect("open");
+    assert_eq!(total(&kept, "lighthouse"), 1);
+    fs::write(
+        root.join("b.txt"),
+        " date 2020-01-02 Lighthouse keepers voted.",
+    )
+    .unwrap();
+    Index::open(&idx)
+        .expect("open")
+        .index_dir(&root, &options(1))
+        .expect("second run");
+    assert_eq!(
+        total(&kept, "lighthouse"),
+        2,
+        "the next search sees the commit"
+    );
+    fs::remove_file(root.join("a.txt")).unwrap();
+    Index::open(&idx)
+        .expect("open")
+        .index_dir(&root, &options(1))
+        .expect("third run");
+    assert_eq!(total(&kept, "lighthouse"), 1);
+    assert_eq!(
+        kept.searcher()
+            .expect("searcher")
+            .stats()
+            .expect("stats")
+            .documents,
+        1
+    );
+}

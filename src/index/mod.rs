@@ -287,9 +287,13 @@ impl Index {
 
     fn from_tantivy(path: &Path, index: tantivy::Index) -> Result<Index> {
         let fields = Fields::new(&index.schema()).map_err(|e| open_error(path, e))?;
+        // No watcher thread: `searcher` compares the reader's snapshot with
+        // the last commit and reloads when they differ, so a long-lived
+        // `Index` (`serve`) sees every commit without one, and a one-shot
+        // command (`search`) does not start two threads it never needs.
         let reader = index
             .reader_builder()
-            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(|e| open_error(path, e))?;
         Ok(Index {
