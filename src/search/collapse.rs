@@ -26,6 +26,17 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 use super::SortOrder;
 use super::counts::Counts;
 
+/// [`Slots`] turns from a table into an array once it holds this fraction
+/// (one in `ARRAY_FROM`) of the segment's stories: a page of the array
+/// (1,024 stories) costs about as much to fault in as a few dozen inserts
+/// into the table. On a million articles, a table kept up to a quarter of
+/// the stories spent 5% of the search time growing.
+const ARRAY_FROM: usize = 32;
+
+/// The most stories [`SegmentStories::first`] keeps in one pass, in order
+/// (a page and the stories before it); deeper pages select then sort.
+const SMALL_PAGE: usize = 64;
+
 /// Story keys are hashes already: a map of them needs no hashing again.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct KeyHasher(u64);
@@ -228,14 +239,34 @@ impl SegmentStories {
     /// The segment's first `keep` stories in the order `sort`, best
     /// first, with their places in `found`.
     fn first(&self, sort: SortOrder, keep: usize) -> impl Iterator<Item = (usize, Best)> + '_ {
-        let mut all: Vec<u32> = (0..self.found.len() as u32).collect();
         let best = |i: u32| self.found[i as usize].unpack(self.segment);
         let before = |a: &u32, b: &u32| cmp(sort, &best(*a), &best(*b));
-        if keep < all.len() {
-            all.select_nth_unstable_by(keep, before);
-            all.truncate(keep);
+        let stories = self.found.len() as u32;
+        let mut all: Vec<u32>;
+        if keep <= SMALL_PAGE && keep < self.found.len() {
+            // One pass that keeps the first `keep` in order: past the first
+            // few, a story rarely ranks before the last kept, and costs one
+            // comparison.
+            all = Vec::with_capacity(keep + 1);
+            for i in 0..stories {
+                if let Some(last) = all.last()
+                    && all.len() == keep
+                    && before(&i, last) == Ordering::Greater
+                {
+                    continue;
+                }
+                let at = all.partition_point(|j| before(j, &i) == Ordering::Less);
+                all.insert(at, i);
+                all.truncate(keep);
+            }
+        } else {
+            all = (0..stories).collect();
+            if keep < all.len() {
+                all.select_nth_unstable_by(keep, before);
+                all.truncate(keep);
+            }
+            all.sort_unstable_by(before);
         }
-        all.sort_unstable_by(before);
         all.into_iter().map(move |i| (i as usize, best(i)))
     }
 
@@ -301,12 +332,12 @@ impl Packed {
 /// column: for each ordinal met, its place in [`SegmentCollapse::found`].
 ///
 /// It starts as a table of the ordinals met and becomes an array indexed by
-/// ordinal once the table holds a quarter of the segment's stories. An
-/// array of every story costs its whole size in fresh pages even for a
+/// ordinal once the table holds [`ARRAY_FROM`]th of the segment's stories.
+/// An array of every story costs its whole size in fresh pages even for a
 /// query that matches a few articles spread over the segment (one process
 /// per search from the command line pays for every page it first touches);
-/// a table costs a hash and a probe per article, which the array saves a
-/// query that matches many.
+/// a table costs a hash and a probe per article, and its growth, which the
+/// array saves a query that matches many.
 enum Slots {
     Table {
         table: HashTable<(u32, u32)>,
@@ -359,7 +390,7 @@ impl Slots {
                         slot.insert((ord, new));
                     }
                 }
-                if table.len() > *stories / 4 {
+                if table.len() > *stories / ARRAY_FROM {
                     let mut places = vec![0; *stories];
                     for &(o, at) in table.iter() {
                         if let Some(place) = places.get_mut(o as usize) {
@@ -701,7 +732,7 @@ mod tests {
     /// array, in segments of every size: the same places, met or not.
     #[test]
     fn slots_keep_every_place_across_the_switch_to_an_array() {
-        for stories in [1_usize, 3, 17, 1_000, 50_000] {
+        for stories in [1_usize, 3, 17, 100, 1_000, 50_000] {
             let mut slots = Slots::new(stories);
             let mut model: HashMap<u32, usize> = HashMap::new();
             let mut state: u64 = 0x9e37_79b9_7f4a_7c15 ^ stories as u64;
@@ -730,13 +761,69 @@ mod tests {
                 matches!(slots, Slots::Array(_)),
                 "{stories}: an array at the end"
             );
-            if stories >= 17 {
+            if stories >= 2 * ARRAY_FROM {
                 assert!(was_table, "{stories}: a table first");
             }
             // An ordinal past the segment's stories (none in an index) is
             // never taken for a story met.
             assert_eq!(slots.get_or_insert(stories as u32, 7), Err(7));
             assert_eq!(slots.get(stories as u32), None);
+        }
+    }
+
+    /// `first` in one pass (small pages) and by selection (deep ones)
+    /// against a full sort, in every order, with ties of score and date.
+    #[test]
+    fn first_keeps_the_best_stories_in_order_for_every_page_depth() {
+        let mut state: u64 = 7;
+        let mut next = |below: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % below
+        };
+        let found: Vec<Packed> = (0..500)
+            .map(|doc| Packed {
+                score: next(40) as f32 / 4.0,
+                doc: doc * 3,
+                copies: 1 + next(3) as u32,
+                date: match next(10) {
+                    0 => NO_DATE,
+                    d => 20_200_100 + d as i32,
+                },
+            })
+            .collect();
+        let segment = SegmentStories {
+            segment: 2,
+            stories: None,
+            key_column: None,
+            slots: Slots::new(0),
+            found: found.clone(),
+            keys: Vec::new(),
+        };
+        for sort in [SortOrder::Relevance, SortOrder::Oldest, SortOrder::Newest] {
+            let mut all: Vec<(usize, Best)> = found
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i, p.unpack(2)))
+                .collect();
+            all.sort_by(|a, b| cmp(sort, &a.1, &b.1));
+            for keep in [
+                0,
+                1,
+                2,
+                10,
+                SMALL_PAGE - 1,
+                SMALL_PAGE,
+                SMALL_PAGE + 1,
+                499,
+                500,
+                600,
+            ] {
+                let got: Vec<usize> = segment.first(sort, keep).map(|(i, _)| i).collect();
+                let want: Vec<usize> = all.iter().take(keep).map(|(i, _)| *i).collect();
+                assert_eq!(got, want, "{sort:?}, keep {keep}");
+            }
         }
     }
 }
