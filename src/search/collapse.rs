@@ -144,16 +144,13 @@ impl Stories {
             Stories::None => Vec::new(),
             Stories::One(one) => one.first(sort, keep).map(|(_, best)| best).collect(),
             Stories::Many { segments, .. } => {
-                let candidates: HashSet<u64, BuildHasherDefault<KeyHasher>> = segments
-                    .iter()
-                    .flat_map(|segment| {
-                        segment
-                            .first(sort, keep)
-                            .map(|(i, _)| segment.keys[i])
-                            .collect::<Vec<u64>>()
-                    })
-                    .collect();
-                gather(segments, sort, |key| candidates.contains(&key))
+                let candidates = FewKeys::new(segments.iter().flat_map(|segment| {
+                    segment
+                        .first(sort, keep)
+                        .map(|(i, _)| segment.keys[i])
+                        .collect::<Vec<u64>>()
+                }));
+                gather(segments, sort, |key| candidates.contains(key))
                     .into_values()
                     .collect()
             }
@@ -183,15 +180,39 @@ impl Stories {
                         false => crate::document::story_key(story),
                     })
                     .collect();
-                let wanted: HashSet<u64, BuildHasherDefault<KeyHasher>> =
-                    keys.iter().copied().collect();
+                let wanted = FewKeys::new(keys.iter().copied());
                 // Only the counts are read: any order picks the best copy.
-                let whole = gather(segments, SortOrder::Relevance, |key| wanted.contains(&key));
+                let whole = gather(segments, SortOrder::Relevance, |key| wanted.contains(key));
                 keys.iter()
                     .map(|k| whole.get(k).map_or(1, |best| best.copies.max(1)))
                     .collect()
             }
         }
+    }
+}
+
+/// A few story keys (a page's), behind a filter of 4,096 bits: [`gather`]
+/// asks about every matching story of every segment, and most are not
+/// among them.
+struct FewKeys {
+    bits: [u64; 64],
+    keys: HashSet<u64, BuildHasherDefault<KeyHasher>>,
+}
+
+impl FewKeys {
+    fn new(keys: impl IntoIterator<Item = u64>) -> FewKeys {
+        let keys: HashSet<u64, BuildHasherDefault<KeyHasher>> = keys.into_iter().collect();
+        let mut bits = [0; 64];
+        for key in &keys {
+            let bit = key & 4095;
+            bits[(bit >> 6) as usize] |= 1 << (bit & 63);
+        }
+        FewKeys { bits, keys }
+    }
+
+    fn contains(&self, key: u64) -> bool {
+        let bit = key & 4095;
+        (self.bits[(bit >> 6) as usize] >> (bit & 63)) & 1 == 1 && self.keys.contains(&key)
     }
 }
 

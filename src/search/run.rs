@@ -28,8 +28,9 @@ pub(crate) const NO_WORDS: &str = "the query has no searchable words: words are 
 type Page = Vec<(Option<f32>, DocAddress)>;
 
 /// What the one pass collects: the page, the total of articles, the counts,
-/// and every matching story with its best copy.
-type Collected = (Page, usize, Option<Counts>, Stories);
+/// every matching story with its best copy, and, when the page is one of
+/// stories, the matching copies of each.
+type Collected = (Page, usize, Option<Counts>, Stories, Option<Vec<u64>>);
 
 /// Runs `request` on `searcher`.
 pub(crate) fn run(searcher: &Searcher, request: &SearchRequest) -> Result<SearchResults> {
@@ -138,7 +139,10 @@ pub(crate) fn run_node_reranked(
         }
         _ => (request, None),
     };
-    let (top, total, counts, stories) = collect(searcher, &*query, collected, &wanted)?;
+    let (top, total, counts, stories, page_copies) =
+        collect(searcher, &*query, collected, &wanted)?;
+    // A page put in another order has its copies looked up again.
+    let page_copies = page_copies.filter(|_| rerank.is_none());
     let top = match rerank {
         Some(rerank) => {
             let scores = rerank(&top)?;
@@ -165,7 +169,10 @@ pub(crate) fn run_node_reranked(
         .zip(&hits)
         .map(|((_, address), hit)| (*address, hit.story.as_str()))
         .collect();
-    let copies = stories.copies(&of);
+    let copies = match page_copies {
+        Some(copies) => copies,
+        None => stories.copies(&of),
+    };
     for (hit, copies) in hits.iter_mut().zip(copies) {
         hit.copies = copies.max(1);
     }
@@ -273,13 +280,14 @@ fn collect(
         let (counts, stories) = engine.search(query, &(counting, collapse)).map_err(error)?;
         let total = stories.articles();
         let scored = request.sort == SortOrder::Relevance;
-        let top = stories
-            .rank(request.sort, offset.saturating_add(limit))
-            .into_iter()
-            .skip(offset)
+        let ranked = stories.rank(request.sort, offset.saturating_add(limit));
+        let page = ranked.get(offset..).unwrap_or_default();
+        let top = page
+            .iter()
             .map(|best| (scored.then_some(best.score), best.address))
             .collect();
-        return Ok((top, total, counts.or(story_counts), stories));
+        let copies = page.iter().map(|best| best.copies).collect();
+        return Ok((top, total, counts.or(story_counts), stories, Some(copies)));
     }
     let top = TopDocs::with_limit(limit).and_offset(offset);
     Ok(match request.sort {
@@ -288,7 +296,13 @@ fn collect(
                 .search(query, &(top.order_by_score(), counting, collapse))
                 .map_err(error)?;
             let top = top.into_iter().map(|(s, a)| (Some(s), a)).collect();
-            (top, stories.articles(), counts.or(story_counts), stories)
+            (
+                top,
+                stories.articles(),
+                counts.or(story_counts),
+                stories,
+                None,
+            )
         }
         SortOrder::Newest | SortOrder::Oldest => {
             let order = match request.sort {
@@ -300,7 +314,13 @@ fn collect(
                 .search(query, &(by_date, counting, collapse))
                 .map_err(error)?;
             let top = top.into_iter().map(|(_, a)| (None, a)).collect();
-            (top, stories.articles(), counts.or(story_counts), stories)
+            (
+                top,
+                stories.articles(),
+                counts.or(story_counts),
+                stories,
+                None,
+            )
         }
     })
 }
