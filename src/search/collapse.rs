@@ -1,6 +1,6 @@
 //! Collapsing hits by story. Within a segment, [`Collapse`] tells stories
 //! apart by the ordinals of the `story` column (a table of the ordinals
-//! met, sized by the matching stories, not by all of the segment's);
+//! met while they are few, then an array by ordinal: [`Slots`]);
 //! across segments by the `story_key` column (a 64-bit hash of the story
 //! id, [`crate::document::story_key`]), read once per story.
 //!
@@ -353,7 +353,8 @@ impl Packed {
 /// column: for each ordinal met, its place in [`SegmentCollapse::found`].
 ///
 /// It starts as a table of the ordinals met and becomes an array indexed by
-/// ordinal once the table holds [`ARRAY_FROM`]th of the segment's stories.
+/// ordinal once the table holds one in [`ARRAY_FROM`] of the segment's
+/// stories.
 /// An array of every story costs its whole size in fresh pages even for a
 /// query that matches a few articles spread over the segment (one process
 /// per search from the command line pays for every page it first touches);
