@@ -602,17 +602,26 @@ fn generated_archive_round_trips_through_the_index() {
     }
 }
 
+/// An archive folder `archive` in `tmp` holding `files` (name, text).
+fn small_archive(tmp: &std::path::Path, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let root = tmp.join("archive");
+    fs::create_dir_all(&root).unwrap();
+    for (name, text) in files {
+        fs::write(root.join(name), text).unwrap();
+    }
+    root
+}
+
 #[test]
 fn a_searcher_keeps_its_snapshot_while_the_index_changes() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path().join("archive");
-    fs::create_dir_all(&root).unwrap();
-    fs::write(
-        root.join("a.txt"),
-        " date 2020-01-01 Lighthouse keepers met.",
-    )
-    .unwrap();
-    fs::write(root.join("c.txt"), " date 2020-01-03 The harbour is quiet.").unwrap();
+    let root = small_archive(
+        tmp.path(),
+        &[
+            ("a.txt", " date 2020-01-01 Lighthouse keepers met."),
+            ("c.txt", " date 2020-01-03 The harbour is quiet."),
+        ],
+    );
     let index = Index::create(tmp.path().join("index")).expect("create");
     index.index_dir(&root, &options(1)).expect("first run");
     let before = index.searcher().expect("searcher");
@@ -646,18 +655,20 @@ fn a_searcher_keeps_its_snapshot_while_the_index_changes() {
 #[test]
 fn an_open_index_sees_at_once_what_another_handle_commits() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path().join("archive");
-    fs::create_dir_all(&root).unwrap();
-    fs::write(
-        root.join("a.txt"),
-        " date 2020-01-01 Lighthouse keepers met.",
-    )
-    .unwrap();
+    let root = small_archive(
+        tmp.path(),
+        &[("a.txt", " date 2020-01-01 Lighthouse keepers met.")],
+    );
     let idx = tmp.path().join("index");
-    Index::create(&idx)
-        .expect("create")
-        .index_dir(&root, &options(1))
-        .expect("first run");
+    Index::create(&idx).expect("create");
+    // Each run through a handle of its own, opened for it.
+    let run = || {
+        Index::open(&idx)
+            .expect("open")
+            .index_dir(&root, &options(1))
+            .expect("indexing run")
+    };
+    run();
     // Opened once and kept, as `serve` keeps it.
     let kept = Index::open(&idx).expect("open");
     assert_eq!(total(&kept, "lighthouse"), 1);
@@ -666,20 +677,14 @@ fn an_open_index_sees_at_once_what_another_handle_commits() {
         " date 2020-01-02 Lighthouse keepers voted.",
     )
     .unwrap();
-    Index::open(&idx)
-        .expect("open")
-        .index_dir(&root, &options(1))
-        .expect("second run");
+    run();
     assert_eq!(
         total(&kept, "lighthouse"),
         2,
         "the next search sees the commit"
     );
     fs::remove_file(root.join("a.txt")).unwrap();
-    Index::open(&idx)
-        .expect("open")
-        .index_dir(&root, &options(1))
-        .expect("third run");
+    run();
     assert_eq!(total(&kept, "lighthouse"), 1);
     assert_eq!(
         kept.searcher()
