@@ -28,8 +28,11 @@
 //! Settings: `NEWSIDX_STORIES_ORIGINALS` (2000), `NEWSIDX_STORIES_SEEDS`
 //! (`1,2`), `NEWSIDX_STORIES_SWEEP` (1: compare other parameters; 0 skips),
 //! `NEWSIDX_STORIES_QUALITY` (1; 0: the cost only),
-//! `NEWSIDX_STORIES_DUMP` (a file: every candidate pair with its estimated
-//! similarity and label, as TSV). Without `--bench` (as `cargo test
+//! `NEWSIDX_STORIES_EXACT` (1: verify pairs on the whole sets, not the
+//! sketches), `NEWSIDX_STORIES_DUMP` (a file prefix: every candidate pair
+//! with its estimated similarity, shared band keys and label, and every
+//! article, as TSV, which `benches/stories-replay.py` groups again under
+//! other rules). Without `--bench` (as `cargo test
 //! --benches` runs it) it uses 2,000 base articles and 50 originals, as a
 //! smoke test. Without `../shared/corpora` the quality part is skipped with
 //! a message (an error with `NEWSIDX_REQUIRE_CORPORA=1`). The whole run
@@ -537,12 +540,19 @@ fn dump(path: &str, set: &EvalSet, entries: &[Entry], params: &Params) {
         })
         .collect();
     pairs.sort_unstable();
-    pairs.dedup();
+    // A pair comes once for each band key its two signatures share.
+    let mut shared_bands: Vec<((usize, usize), usize)> = Vec::new();
+    for pair in pairs {
+        match shared_bands.last_mut() {
+            Some((last, n)) if *last == pair => *n += 1,
+            _ => shared_bands.push((pair, 1)),
+        }
+    }
     let mut out =
         std::io::BufWriter::new(std::fs::File::create(path).expect("cannot write the dump"));
     writeln!(
         out,
-        "a\tb\tkind_a\tkind_b\tsame\tambiguous\twords_a\twords_b\tjaccard\tcontainment\tshared\tfigures"
+        "a\tb\tkind_a\tkind_b\tsame\tambiguous\twords_a\twords_b\tjaccard\tcontainment\tshared\tfigures\tnames\tbands\tfigures1\tnames1"
     )
     .expect("write");
     let kind = |i: usize| match set.docs[i].kind {
@@ -550,16 +560,24 @@ fn dump(path: &str, set: &EvalSet, entries: &[Entry], params: &Params) {
         Kind::Copy(..) => "copy",
         Kind::Variant(_) => "variant",
     };
-    for (a, b) in pairs {
-        let Some(s) = entries[a]
-            .signature
-            .similarity(&entries[b].signature, params)
-        else {
+    // Figures and names compared as soon as both bodies have one.
+    let one = Params {
+        min_figures: 1,
+        min_names: 1,
+        ..*params
+    };
+    for ((a, b), bands) in shared_bands {
+        let (Some(s), Some(loose)) = (
+            entries[a]
+                .signature
+                .similarity(&entries[b].signature, params),
+            entries[a].signature.similarity(&entries[b].signature, &one),
+        ) else {
             continue;
         };
         writeln!(
             out,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{:.1}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{:.1}\t{}\t{}\t{bands}\t{}\t{}",
             set.docs[a].path,
             set.docs[b].path,
             kind(a),
@@ -572,13 +590,20 @@ fn dump(path: &str, set: &EvalSet, entries: &[Entry], params: &Params) {
             s.containment,
             s.shared,
             s.figures.map_or("-".into(), |f| format!("{f:.3}")),
+            s.names.map_or("-".into(), |n| format!("{n:.3}")),
+            loose.figures.map_or("-".into(), |f| format!("{f:.3}")),
+            loose.names.map_or("-".into(), |n| format!("{n:.3}")),
         )
         .expect("write");
     }
     let mut docs = std::io::BufWriter::new(
         std::fs::File::create(format!("{path}.docs")).expect("cannot write the dump"),
     );
-    writeln!(docs, "path\ttruth\torigin\tkind\twords\tshingles\tdate\tid").expect("write");
+    writeln!(
+        docs,
+        "path\ttruth\torigin\tkind\twords\tshingles\tdate\tid\tfigures\tnames"
+    )
+    .expect("write");
     for (i, d) in set.docs.iter().enumerate() {
         let kind = match d.kind {
             Kind::Base => "base",
@@ -589,13 +614,15 @@ fn dump(path: &str, set: &EvalSet, entries: &[Entry], params: &Params) {
         let date = d.date.map_or("~".to_string(), |d| d.to_string());
         writeln!(
             docs,
-            "{}\t{}\t{}\t{kind}\t{}\t{}\t{date}\t{}",
+            "{}\t{}\t{}\t{kind}\t{}\t{}\t{date}\t{}\t{}\t{}",
             d.path,
             set.truth[i],
             set.origin[i],
             s.words(),
             s.shingles(),
-            d.id
+            d.id,
+            s.figures(),
+            s.names()
         )
         .expect("write");
     }
